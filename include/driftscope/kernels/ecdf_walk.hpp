@@ -1,0 +1,31 @@
+#pragma once
+/// @file
+/// @brief One merge walk over two sorted samples that yields every ECDF statistic.
+
+#include <cstddef>
+
+namespace driftscope::kernels {
+
+/// Differences F1 - F2 of the two empirical CDFs, evaluated (as scipy.stats.ks_2samp
+/// does) at every pooled data point, each F taken right-continuous:
+/// F1(v) = #{a <= v} / na computed as `double(i) / double(na)`.
+struct ecdf_walk_result {
+  double max_diff = 0;      ///< max over pooled points of F1 - F2
+  double min_diff = 0;      ///< min over pooled points of F1 - F2
+  /// Where the max (min) is reached. Ties are broken as numpy's argmax over scipy's
+  /// pooled array `concatenate([sorted a, sorted b])` does: the first such point of a
+  /// if any point of a reaches it, else the first such point of b.
+  double max_location = 0;
+  double min_location = 0;
+  /// ∫ |F1 - F2| dx over the pooled range: the sum over consecutive pooled points
+  /// v_k < v_{k+1} of |F1(v_k) - F2(v_k)| * (v_{k+1} - v_k), i.e. the 1-Wasserstein
+  /// distance of the two samples (scipy.stats.wasserstein_distance).
+  double l1 = 0;
+};
+
+/// @brief Walks sorted `a[0..na)` and sorted `b[0..nb)` once. Precondition: both sorted
+/// ascending, no NaN, na >= 1, nb >= 1. O(na + nb), no allocation.
+ecdf_walk_result ecdf_walk(const double* a, std::size_t na, const double* b, std::size_t nb);
+ecdf_walk_result ecdf_walk(const float* a, std::size_t na, const float* b, std::size_t nb);
+
+}  // namespace driftscope::kernels
