@@ -20,10 +20,18 @@ struct ecdf_walk_result {
   /// ∫ |F1 - F2| dx over the pooled range: the sum over consecutive pooled points
   /// v_k < v_{k+1} of |F1(v_k) - F2(v_k)| * (v_{k+1} - v_k), i.e. the 1-Wasserstein
   /// distance of the two samples (scipy.stats.wasserstein_distance).
+  /// Infinite values follow scipy's arithmetic: a gap to ±inf gives +inf (or NaN when
+  /// F1 - F2 is 0 across that gap), and two equal infinite pooled values (inf - inf)
+  /// give NaN; e.g. [-inf, 1] vs [2] → inf, [1, inf] vs [2, inf] → NaN. Float samples
+  /// are widened to double first, as scipy does. The sum runs left to right, so it agrees
+  /// with scipy's dot product to rounding (~1e-15 relative), not bit for bit.
   double l1 = 0;
 };
 
-/// @brief Walks sorted `a[0..na)` and sorted `b[0..nb)` once. Precondition: both sorted
+/// @brief Walks sorted `a[0..na)` and sorted `b[0..nb)` once. The extremes and their
+/// locations equal scipy.stats.ks_2samp's cddiffs max / min and argmax / argmin bit for
+/// bit (note: ks_2samp's method='exact' then rounds the statistic to a multiple of
+/// 1/lcm(na, nb); that rounding belongs to the caller). Precondition: both sorted
 /// ascending, no NaN, na >= 1, nb >= 1. O(na + nb), no allocation.
 ecdf_walk_result ecdf_walk(const double* a, std::size_t na, const double* b, std::size_t nb);
 ecdf_walk_result ecdf_walk(const float* a, std::size_t na, const float* b, std::size_t nb);

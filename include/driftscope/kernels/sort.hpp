@@ -8,7 +8,10 @@ namespace driftscope::kernels {
 
 /// @brief Sorts `x[0..n)` ascending in place (Highway VQSort, dispatched at run time).
 /// Precondition: no NaN (use copy_without_nan first). -0.0 and +0.0 compare equal and
-/// may end in either order, which no statistic here can observe.
+/// may end in either order, which no statistic here can observe. ±inf sort to the ends
+/// (with Highway 1.0.x, whose VQSort mishandles float infinities, the values are sorted
+/// as order-preserving integer keys instead). No allocation (1.0.x: one scratch buffer
+/// per thread, allocated on first use).
 void sort(double* x, std::size_t n);
 void sort(float* x, std::size_t n);
 

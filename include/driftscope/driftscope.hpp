@@ -1,0 +1,28 @@
+#pragma once
+/// @file
+/// @brief Umbrella header: every public driftscope header (Boost.Histogram style).
+/// Link driftscope::driftscope (which brings the compiled SIMD kernels).
+
+// core
+#include <driftscope/core/alternative.hpp>
+#include <driftscope/core/bytes.hpp>
+#include <driftscope/core/drift_result.hpp>
+#include <driftscope/core/error.hpp>
+#include <driftscope/core/nan_policy.hpp>
+#include <driftscope/core/version.hpp>
+
+// kernels
+#include <driftscope/kernels/bin_count.hpp>
+#include <driftscope/kernels/dispatch.hpp>
+#include <driftscope/kernels/ecdf_walk.hpp>
+#include <driftscope/kernels/rel_entr_sum.hpp>
+#include <driftscope/kernels/sort.hpp>
+
+// stats
+#include <driftscope/stats/binning.hpp>
+#include <driftscope/stats/jensenshannon.hpp>
+#include <driftscope/stats/js_distance.hpp>
+#include <driftscope/stats/ks.hpp>
+#include <driftscope/stats/psi.hpp>
+#include <driftscope/stats/reference_profile.hpp>
+#include <driftscope/stats/wasserstein.hpp>

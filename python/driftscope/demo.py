@@ -1,0 +1,274 @@
+"""``driftscope demo``: data drift in a speech model's inputs.
+
+A speech model was trained on adult voices. Its input features are monitored against a
+reference batch of adult utterances while children's voices start to arrive:
+
+* **no drift** - new adult users, nothing should be flagged;
+* **gradual shift** - the share of children rises 0% -> 5% -> 15% -> 30% -> 50%;
+* **sudden shift** - the app launches in schools and children suddenly make most of the traffic.
+
+Features per utterance: ``pitch_hz`` (adults: a lognormal mix of men around 120 Hz and women
+around 210 Hz; children around 250-320 Hz), ``loudness_db``, ``speaking_rate`` (syllables per
+second) and ``utterance_s`` (duration). The numbers are illustrative, not measurements.
+
+Each scenario is a function ``(rng, batch_size) -> Scenario``; add one to :data:`SCENARIOS`
+to extend the demo.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional
+
+import numpy as np
+
+from ._report import fmt_float, fmt_p, json_number, render_table
+from .stats import ReferenceProfile
+
+__all__ = [
+    "DEFAULT_SEED",
+    "DESCRIPTION",
+    "FEATURES",
+    "SCENARIOS",
+    "Batch",
+    "Scenario",
+    "adult_voices",
+    "children_voices",
+    "gradual_shift",
+    "mixed_voices",
+    "no_drift",
+    "render_text",
+    "run",
+    "sudden_shift",
+    "verdict",
+]
+
+DESCRIPTION = (
+    "A speech model trained on adult voices meets children's voices. Simulates a reference "
+    "batch of adult utterances and current batches without drift, with a gradual shift "
+    "(children 0% -> 50%) and with a sudden shift (launch in schools), and reports PSI, "
+    "Jensen-Shannon distance, KS and Wasserstein distance per feature and batch."
+)
+DEFAULT_SEED = 7
+REFERENCE_SIZE = 20_000
+BATCH_SIZE = 5_000
+FEATURES = ("pitch_hz", "loudness_db", "speaking_rate", "utterance_s")
+
+#: Verdict thresholds: PSI >= PSI_DRIFT (and KS p < KS_ALPHA) is DRIFT; PSI >= PSI_WARN or
+#: KS p < KS_ALPHA is WARN.
+PSI_WARN = 0.1
+PSI_DRIFT = 0.2
+KS_ALPHA = 0.01
+_SEVERITY = {"OK": 0, "WARN": 1, "DRIFT": 2}
+
+
+# --------------------------------------------------------------------------- data
+
+
+def adult_voices(rng: np.random.Generator, n: int) -> Dict[str, np.ndarray]:
+    """n adult utterances: half men (pitch ~120 Hz), half women (~210 Hz)."""
+    women = rng.random(n) < 0.5
+    pitch = np.where(women, rng.lognormal(np.log(210.0), 0.12, n), rng.lognormal(np.log(120.0), 0.15, n))
+    return {
+        "pitch_hz": pitch,
+        "loudness_db": rng.normal(62.0, 4.0, n),
+        "speaking_rate": np.clip(rng.normal(4.6, 0.7, n), 1.0, None),
+        "utterance_s": rng.lognormal(np.log(3.0), 0.45, n),
+    }
+
+
+def children_voices(rng: np.random.Generator, n: int) -> Dict[str, np.ndarray]:
+    """n children's utterances: higher pitch (~250-320 Hz), louder, slower, shorter."""
+    return {
+        "pitch_hz": rng.lognormal(np.log(285.0), 0.08, n),
+        "loudness_db": rng.normal(66.0, 5.0, n),
+        "speaking_rate": np.clip(rng.normal(3.6, 0.8, n), 1.0, None),
+        "utterance_s": rng.lognormal(np.log(2.2), 0.5, n),
+    }
+
+
+def mixed_voices(rng: np.random.Generator, n: int, children_share: float) -> Dict[str, np.ndarray]:
+    """n utterances of which round(n * children_share) are children's, shuffled."""
+    k = int(round(n * children_share))
+    a = adult_voices(rng, n - k)
+    c = children_voices(rng, k)
+    order = rng.permutation(n)
+    return {f: np.concatenate([a[f], c[f]])[order] for f in FEATURES}
+
+
+@dataclass
+class Batch:
+    """One batch of current traffic."""
+
+    label: str
+    children_share: float
+    data: Dict[str, np.ndarray]
+
+
+@dataclass
+class Scenario:
+    """A named sequence of batches compared with the same adult reference."""
+
+    name: str
+    title: str
+    batches: List[Batch]
+
+
+def _batches(rng: np.random.Generator, n: int, shares: List[float], labels: List[str]) -> List[Batch]:
+    return [Batch(lab, s, mixed_voices(rng, n, s)) for lab, s in zip(labels, shares)]
+
+
+def no_drift(rng: np.random.Generator, n: int) -> Scenario:
+    """New adult users only."""
+    return Scenario("no drift", "new adult users, no children",
+                    _batches(rng, n, [0.0, 0.0], ["week 1", "week 2"]))
+
+
+def gradual_shift(rng: np.random.Generator, n: int) -> Scenario:
+    """The share of children rises week by week."""
+    shares = [0.0, 0.05, 0.15, 0.30, 0.50]
+    return Scenario("gradual shift", "children's share rises 0% -> 5% -> 15% -> 30% -> 50%",
+                    _batches(rng, n, shares, [f"week {i + 1}" for i in range(len(shares))]))
+
+
+def sudden_shift(rng: np.random.Generator, n: int) -> Scenario:
+    """Two ordinary days, then the app launches in schools."""
+    return Scenario("sudden shift", "the app launches in schools: children are suddenly 80% of traffic",
+                    _batches(rng, n, [0.0, 0.0, 0.80], ["day 1", "day 2", "day 3 (schools)"]))
+
+
+#: Scenario functions run by :func:`run`, in order.
+SCENARIOS: List[Callable[[np.random.Generator, int], Scenario]] = [no_drift, gradual_shift, sudden_shift]
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def verdict(psi: float, ks_pvalue: float) -> str:
+    """DRIFT if PSI >= 0.2 and KS p < 0.01; WARN if PSI >= 0.1 or KS p < 0.01; else OK."""
+    if psi >= PSI_DRIFT and ks_pvalue < KS_ALPHA:
+        return "DRIFT"
+    if psi >= PSI_WARN or ks_pvalue < KS_ALPHA:
+        return "WARN"
+    return "OK"
+
+
+def run(
+    seed: int = DEFAULT_SEED,
+    scenarios: Optional[List[Callable[[np.random.Generator, int], Scenario]]] = None,
+    reference_size: int = REFERENCE_SIZE,
+    batch_size: int = BATCH_SIZE,
+) -> Dict[str, Any]:
+    """Simulate every scenario and compute the statistics; returns a JSON-ready dict."""
+    scenarios = SCENARIOS if scenarios is None else scenarios
+    # Independent streams: adding a scenario at the end does not change the others' data.
+    ref_rng, *scenario_rngs = np.random.default_rng(seed).spawn(len(scenarios) + 1)
+    reference = adult_voices(ref_rng, reference_size)
+    profiles = {f: ReferenceProfile(reference[f]) for f in FEATURES}
+
+    out_scenarios = []
+    for make, rng in zip(scenarios, scenario_rngs):
+        sc = make(rng, batch_size)
+        batches = []
+        for i, b in enumerate(sc.batches, start=1):
+            feats = []
+            for f in FEATURES:
+                prof = profiles[f]
+                x = b.data[f]
+                p = prof.psi(x).statistic
+                ks = prof.ks(x)
+                feats.append({
+                    "feature": f,
+                    "psi": json_number(p),
+                    "js_distance": json_number(prof.js_distance(x).statistic),
+                    "ks_statistic": json_number(ks.statistic),
+                    "ks_pvalue": json_number(ks.pvalue),
+                    "wasserstein": json_number(prof.wasserstein(x)),
+                    "verdict": verdict(p, ks.pvalue),
+                })
+            worst = max((r["verdict"] for r in feats), key=_SEVERITY.__getitem__)
+            batches.append({
+                "batch": i,
+                "label": b.label,
+                "children_share": b.children_share,
+                "n": int(b.data[FEATURES[0]].size),
+                "verdict": worst,
+                "features": feats,
+            })
+        out_scenarios.append(_summarize(sc, batches))
+    return {
+        "seed": seed,
+        "reference_size": reference_size,
+        "batch_size": batch_size,
+        "features": list(FEATURES),
+        "thresholds": {"psi_warn": PSI_WARN, "psi_drift": PSI_DRIFT, "ks_alpha": KS_ALPHA},
+        "scenarios": out_scenarios,
+    }
+
+
+def _first(batches: List[Dict[str, Any]], level: str) -> Optional[Dict[str, Any]]:
+    for b in batches:
+        if _SEVERITY[b["verdict"]] >= _SEVERITY[level]:
+            return b
+    return None
+
+
+def _at(b: Dict[str, Any]) -> str:
+    return f"batch {b['batch']} ({b['children_share']:.0%} children)"
+
+
+def _summarize(sc: Scenario, batches: List[Dict[str, Any]]) -> Dict[str, Any]:
+    first_warn = _first(batches, "WARN")
+    first_drift = _first(batches, "DRIFT")
+    if first_drift is not None:
+        feats = [r["feature"] for r in first_drift["features"] if r["verdict"] == "DRIFT"]
+        summary = f"{sc.name}: drift first flagged at {_at(first_drift)} on {', '.join(feats)}"
+        if first_warn is not None and first_warn["batch"] < first_drift["batch"]:
+            summary += f"; first warning at {_at(first_warn)}"
+    elif first_warn is not None:
+        summary = f"{sc.name}: no drift flagged; first warning at {_at(first_warn)}"
+    else:
+        summary = f"{sc.name}: nothing flagged in {len(batches)} batches"
+    return {
+        "name": sc.name,
+        "title": sc.title,
+        "flagged": first_drift is not None,
+        "first_warning_batch": None if first_warn is None else first_warn["batch"],
+        "first_drift_batch": None if first_drift is None else first_drift["batch"],
+        "summary": summary,
+        "batches": batches,
+    }
+
+
+# --------------------------------------------------------------------------- text
+
+
+def render_text(result: Dict[str, Any]) -> str:
+    """The demo report as a plain-text table per scenario plus a one-line summary each."""
+    t = result["thresholds"]
+    lines = [
+        "driftscope demo: a speech model trained on adult voices meets children's voices",
+        f"reference: {result['reference_size']} adult utterances; batches of {result['batch_size']} "
+        f"utterances; seed {result['seed']}",
+        f"verdict: DRIFT = PSI >= {t['psi_drift']:g} and KS p < {t['ks_alpha']:g}; "
+        f"WARN = PSI >= {t['psi_warn']:g} or KS p < {t['ks_alpha']:g}; OK otherwise",
+    ]
+    header = ["batch", "children", "feature", "PSI", "JS", "KS", "KS p", "Wasserstein", "verdict"]
+    for sc in result["scenarios"]:
+        rows = []
+        for b in sc["batches"]:
+            for j, r in enumerate(b["features"]):
+                rows.append([
+                    b["label"] if j == 0 else "",
+                    f"{b['children_share']:.0%}" if j == 0 else "",
+                    r["feature"],
+                    fmt_float(r["psi"]),
+                    fmt_float(r["js_distance"]),
+                    fmt_float(r["ks_statistic"]),
+                    fmt_p(r["ks_pvalue"]),
+                    fmt_float(r["wasserstein"], 3),
+                    r["verdict"],
+                ])
+        lines += ["", f"== {sc['name']}: {sc['title']}", render_table(header, rows, align="lrlrrrrrl")]
+    lines += ["", "summary:"] + [f"  {sc['summary']}" for sc in result["scenarios"]]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,76 @@
+from dataclasses import dataclass
+from typing import Any, List, Optional, Union
+
+import numpy as np
+import numpy.typing as npt
+
+from ._core import DriftResult as DriftResult
+from ._core import KstestResult as KstestResult
+from ._core import ReferenceProfile as ReferenceProfile
+
+__all__ = [
+    "CategoricalDriftResult",
+    "DriftResult",
+    "KstestResult",
+    "ReferenceProfile",
+    "js_distance",
+    "jensenshannon",
+    "ks_2samp",
+    "psi",
+    "wasserstein_distance",
+]
+
+_Binning = Union[str, npt.ArrayLike]
+
+@dataclass(frozen=True)
+class CategoricalDriftResult:
+    statistic: float
+    n_reference: int
+    n_current: int
+    missing_reference: int
+    missing_current: int
+    categories: List[Any]
+    reference_counts: npt.NDArray[np.int64]
+    current_counts: npt.NDArray[np.int64]
+    method: str = ...
+    unseen_categories: List[Any] = ...
+
+def ks_2samp(
+    data1: npt.ArrayLike,
+    data2: npt.ArrayLike,
+    alternative: str = "two-sided",
+    method: str = "auto",
+    *,
+    axis: int = 0,
+    nan_policy: str = "propagate",
+    keepdims: bool = False,
+) -> KstestResult: ...
+def wasserstein_distance(
+    u_values: npt.ArrayLike,
+    v_values: npt.ArrayLike,
+    u_weights: Optional[npt.ArrayLike] = None,
+    v_weights: Optional[npt.ArrayLike] = None,
+) -> float: ...
+def jensenshannon(
+    p: npt.ArrayLike, q: npt.ArrayLike, base: Optional[float] = None, *, axis: int = 0, keepdims: bool = False
+) -> float: ...
+def psi(
+    reference: Any,
+    current: Any,
+    bins: int = 10,
+    binning: _Binning = "quantile",
+    epsilon: float = 1e-4,
+    *,
+    categorical: Optional[bool] = None,
+    nan_policy: str = "omit",
+) -> Union[DriftResult, CategoricalDriftResult]: ...
+def js_distance(
+    reference: Any,
+    current: Any,
+    bins: int = 10,
+    binning: _Binning = "quantile",
+    base: float = 2,
+    *,
+    categorical: Optional[bool] = None,
+    nan_policy: str = "omit",
+) -> Union[DriftResult, CategoricalDriftResult]: ...

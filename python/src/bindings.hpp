@@ -1,0 +1,167 @@
+#pragma once
+// Shared helpers of the driftscope._core bindings: 1-D array arguments (float32 /
+// float64 without copy, anything else converted to float64), option parsing, the
+// DriftResult Python object. Uses only pybind11 APIs present in 2.10 and 3.x.
+
+#include <driftscope/core/drift_result.hpp>
+#include <driftscope/core/error.hpp>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+
+namespace driftscope::python {
+
+namespace py = pybind11;
+
+void register_errors(py::module_& m);
+void register_kernels(py::module_& m);
+void register_stats(py::module_& m);
+void register_profile(py::module_& m);
+
+/// Raises ValueError("<fn>: <message>") through the C++ error helpers (translated).
+template <class... Args>
+[[noreturn]] void value_error(fmt::format_string<Args...> f, Args&&... args) {
+  detail::throw_invalid_argument(f, std::forward<Args>(args)...);
+}
+
+/// A 1-D numeric argument: float32 or float64 C-contiguous arrays are borrowed as they
+/// are; any other input goes through numpy conversion to float64 (forcecast).
+struct array_1d {
+  py::array keep;  ///< holds the data alive
+  bool is_float32 = false;
+  const void* ptr = nullptr;
+  std::size_t size = 0;
+
+  template <class T>
+  const T* data() const {
+    return static_cast<const T*>(ptr);
+  }
+};
+
+inline array_1d as_array_1d(py::handle obj, const char* function, const char* name) {
+  using f32 = py::array_t<float, py::array::c_style>;
+  using f64 = py::array_t<double, py::array::c_style>;
+  using f64_cast = py::array_t<double, py::array::c_style | py::array::forcecast>;
+  array_1d a;
+  if (f32::check_(obj)) {
+    a.keep = py::reinterpret_borrow<py::array>(obj);
+    a.is_float32 = true;
+  } else if (f64::check_(obj)) {
+    a.keep = py::reinterpret_borrow<py::array>(obj);
+  } else {
+    // the converting constructor raises numpy's own error (ensure() would clear it)
+    a.keep = f64_cast(py::reinterpret_borrow<py::object>(obj));
+  }
+  if (a.keep.ndim() != 1)
+    value_error("{}: {} must be 1-D, got {}-D array", function, name, static_cast<long>(a.keep.ndim()));
+  a.ptr = a.keep.data();
+  a.size = static_cast<std::size_t>(a.keep.shape(0));
+  return a;
+}
+
+/// The same argument as float64 (a converted copy when it was float32).
+inline array_1d as_float64(array_1d a) {
+  if (!a.is_float32) return a;
+  using f64_cast = py::array_t<double, py::array::c_style | py::array::forcecast>;
+  a.keep = f64_cast(a.keep);
+  a.is_float32 = false;
+  a.ptr = a.keep.data();
+  return a;
+}
+
+/// Calls f(const T* data) with T = float or double as stored.
+template <class F>
+decltype(auto) visit(const array_1d& a, F&& f) {
+  if (a.is_float32) return f(a.data<float>());
+  return f(a.data<double>());
+}
+
+/// Parses an option string with parse(s); a bad value's message gets the function
+/// name in front ("ks_2samp: alternative must be ...").
+template <class Parse>
+auto option_arg(Parse&& parse, const std::string& s, const char* function) {
+  try {
+    return parse(s);
+  } catch (const std::invalid_argument& e) {
+    // drop a function prefix the parser may have put ("ks_2samp: method must be ...")
+    std::string msg = e.what();
+    const auto colon = msg.find(": ");
+    if (colon != std::string::npos && msg.find(' ') > colon) msg.erase(0, colon + 2);
+    value_error("{}: {}", function, msg);
+  }
+}
+
+/// `bins` from Python: an int >= 2 (checked here so negatives give the C++ message).
+inline std::size_t bins_arg(long long bins, const char* function) {
+  if (bins < 2) value_error("{}: bins must be >= 2, got {}", function, bins);
+  return static_cast<std::size_t>(bins);
+}
+
+/// The Python DriftResult: drift_result's fields as Python / numpy objects plus `method`.
+struct py_drift_result {
+  double statistic = 0;
+  std::size_t n_reference = 0, n_current = 0, missing_reference = 0, missing_current = 0;
+  py::array_t<double> edges;
+  py::array_t<std::int64_t> reference_counts, current_counts;
+  std::string method;
+};
+
+inline py::array_t<std::int64_t> to_int64_array(const std::vector<std::uint64_t>& v) {
+  py::array_t<std::int64_t> out(static_cast<py::ssize_t>(v.size()));
+  std::int64_t* p = out.mutable_data();
+  for (std::size_t i = 0; i < v.size(); ++i) p[i] = static_cast<std::int64_t>(v[i]);
+  return out;
+}
+
+inline py::array_t<double> to_float64_array(const std::vector<double>& v) {
+  py::array_t<double> out(static_cast<py::ssize_t>(v.size()));
+  std::copy(v.begin(), v.end(), out.mutable_data());
+  return out;
+}
+
+inline py_drift_result to_python(const drift_result& r, std::string method) {
+  py_drift_result p;
+  p.statistic = r.statistic;
+  p.n_reference = r.n_reference;
+  p.n_current = r.n_current;
+  p.missing_reference = r.missing_reference;
+  p.missing_current = r.missing_current;
+  p.edges = to_float64_array(r.edges);
+  p.reference_counts = to_int64_array(r.reference_counts);
+  p.current_counts = to_int64_array(r.current_counts);
+  p.method = std::move(method);
+  return p;
+}
+
+/// Python repr of a float (shortest round-trip, as Python prints it).
+inline std::string float_repr(double x) { return py::repr(py::float_(x)).cast<std::string>(); }
+
+}  // namespace driftscope::python
+
+#include <driftscope/stats/binning.hpp>
+
+namespace driftscope::python {
+
+/// `binning` from Python: 'quantile', 'uniform' (with `bins`), or a 1-D array of
+/// interior edges (sorted ascending, no NaN; duplicates removed).
+inline driftscope::binning binning_arg(py::handle binning, long long bins, const char* function) {
+  if (py::isinstance<py::str>(binning)) {
+    const auto s = binning.cast<std::string>();
+    if (s == "quantile") return driftscope::binning::quantile(bins_arg(bins, function));
+    if (s == "uniform") return driftscope::binning::uniform(bins_arg(bins, function));
+    value_error("{}: binning must be 'quantile', 'uniform' or a 1-D array of edges, got '{}'", function, s);
+  }
+  const array_1d e = as_float64(as_array_1d(binning, function, "binning"));
+  driftscope::binning b = driftscope::binning::explicit_edges(
+      std::vector<double>(e.data<double>(), e.data<double>() + e.size));
+  b.validate(function);
+  return b;
+}
+
+}  // namespace driftscope::python

@@ -1,0 +1,14 @@
+// driftscope._core: creates the module and registers each area (boost-histogram style).
+#include "bindings.hpp"
+
+#include <driftscope/core/version.hpp>
+
+PYBIND11_MODULE(_core, m) {
+  namespace dp = driftscope::python;
+  m.doc() = "driftscope C++ core: SIMD kernels and drift statistics (scipy-compatible).";
+  m.attr("__version__") = DRIFTSCOPE_VERSION_STRING;
+  dp::register_errors(m);
+  dp::register_kernels(m);
+  dp::register_stats(m);
+  dp::register_profile(m);
+}
