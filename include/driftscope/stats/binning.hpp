@@ -18,6 +18,7 @@
 /// @endcode
 
 #include <driftscope/core/error.hpp>
+#include <driftscope/kernels/sort.hpp>
 #include <driftscope/stats/detail/sample.hpp>
 
 #include <algorithm>
@@ -145,20 +146,12 @@ std::vector<double> quantile_edges_from_order_stats(const T* x, std::size_t n, s
   return e;
 }
 
-/// Quantile edges of `x[0..n)` (no NaN), reordering `x` in place by selection rather
-/// than a full sort (numpy.partition with several kth): O(n log bins).
+/// Quantile edges of `x[0..n)` (no NaN), sorting `x` in place first. A vectorized full
+/// sort (kernels::sort) measured faster than selecting the 2·(bins-1) order statistics
+/// with std::nth_element (numpy.partition's approach) at 1e6 and 1e7 values.
 template <class T>
-std::vector<double> quantile_edges_select(T* x, std::size_t n, std::size_t bins) {
-  std::vector<std::size_t> idx;
-  idx.reserve(2 * bins);
-  for (std::size_t k = 1; k < bins; ++k) {
-    const quantile_position p = quantile_pos(n, k, bins);
-    idx.push_back(p.prev);
-    idx.push_back(p.next);
-  }
-  std::sort(idx.begin(), idx.end());
-  idx.erase(std::unique(idx.begin(), idx.end()), idx.end());
-  multi_select(x, 0, n, idx.data(), idx.data() + idx.size());
+std::vector<double> quantile_edges_unsorted(T* x, std::size_t n, std::size_t bins) {
+  kernels::sort(x, n);
   return quantile_edges_from_order_stats(x, n, bins);
 }
 

@@ -209,6 +209,24 @@ ks_result from_sorted(const T* a, std::size_t na, const T* b, std::size_t nb, al
   return r;
 }
 
+/// The result under nan_policy='propagate' when a sample holds NaN: statistic, p-value
+/// and location NaN, sign 0 (scipy's NaN sign does not fit an int), and the method
+/// that would have been used.
+inline ks_result nan_result(ks_method requested, std::size_t n1, std::size_t n2, std::size_t missing1,
+                            std::size_t missing2) {
+  ks_result r;
+  r.statistic = r.pvalue = r.statistic_location = std::numeric_limits<double>::quiet_NaN();
+  r.statistic_sign = 0;
+  r.method = requested == ks_method::asymp || (requested == ks_method::automatic && std::max(n1, n2) > max_auto_n)
+                 ? ks_method::asymp
+                 : ks_method::exact;
+  r.n1 = n1;
+  r.n2 = n2;
+  r.missing1 = missing1;
+  r.missing2 = missing2;
+  return r;
+}
+
 /// Per-thread scratch copies of the two samples.
 template <class T>
 std::vector<T>& tls_sample(int which) {
@@ -258,20 +276,7 @@ ks_result ks_2samp(const T* data1, std::size_t n1, const T* data2, std::size_t n
     if (options.nan == nan_policy::raise)
       detail::throw_invalid_argument("ks_2samp: the input contains NaN values ({} in data1, {} in data2) "
                                      "and nan_policy is 'raise'", miss1, miss2);
-    if (options.nan == nan_policy::propagate) {
-      ks_result r;
-      r.statistic = r.pvalue = r.statistic_location = std::numeric_limits<double>::quiet_NaN();
-      r.statistic_sign = 0;
-      r.method = options.method == ks_method::asymp ||
-                         (options.method == ks_method::automatic && std::max(k1, k2) > detail::ks::max_auto_n)
-                     ? ks_method::asymp
-                     : ks_method::exact;
-      r.n1 = k1;
-      r.n2 = k2;
-      r.missing1 = miss1;
-      r.missing2 = miss2;
-      return r;
-    }
+    if (options.nan == nan_policy::propagate) return detail::ks::nan_result(options.method, k1, k2, miss1, miss2);
     if (k1 == 0) detail::throw_invalid_argument("ks_2samp: data1 is empty after omitting NaN ({} NaN values)", miss1);
     if (k2 == 0) detail::throw_invalid_argument("ks_2samp: data2 is empty after omitting NaN ({} NaN values)", miss2);
   }

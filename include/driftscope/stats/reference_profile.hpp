@@ -149,23 +149,9 @@ class reference_profile {
   ks_result ks(const U* current, std::size_t n, alternative alt = alternative::two_sided,
                ks_method method = ks_method::automatic) const {
     ks_options{alt, method, policy_}.validate();
-    const std::size_t missing = detail::check_sample(current, n, policy_, "reference_profile::ks", "current");
-    if (propagates(missing)) {
-      // the NaN result as ks_2samp builds it under nan_policy='propagate'
-      ks_result r;
-      r.statistic = r.pvalue = r.statistic_location = std::numeric_limits<double>::quiet_NaN();
-      r.statistic_sign = 0;
-      r.n1 = sorted_.size();
-      r.n2 = n - missing;
-      r.method = method == ks_method::asymp ||
-                         (method == ks_method::automatic && std::max(r.n1, r.n2) > detail::ks::max_auto_n)
-                     ? ks_method::asymp
-                     : ks_method::exact;
-      r.missing1 = missing_;
-      r.missing2 = missing;
-      return r;
-    }
-    const std::vector<T>& cur = sorted_current(current, n);
+    std::size_t missing = 0;
+    const std::vector<T>& cur = sorted_current(current, n, "reference_profile::ks", missing);
+    if (propagates(missing)) return detail::ks::nan_result(method, sorted_.size(), n - missing, missing_, missing);
     ks_result r = ks_2samp_sorted(sorted_.data(), sorted_.size(), cur.data(), cur.size(), alt, method);
     r.missing1 = missing_;
     r.missing2 = missing;
@@ -177,10 +163,9 @@ class reference_profile {
   /// propagate when either sample had NaN).
   template <class U>
   double wasserstein(const U* current, std::size_t n) const {
-    const std::size_t missing =
-        detail::check_sample(current, n, policy_, "reference_profile::wasserstein", "current");
+    std::size_t missing = 0;
+    const std::vector<T>& cur = sorted_current(current, n, "reference_profile::wasserstein", missing);
     if (propagates(missing)) return std::numeric_limits<double>::quiet_NaN();
-    const std::vector<T>& cur = sorted_current(current, n);
     return kernels::ecdf_walk(sorted_.data(), sorted_.size(), cur.data(), cur.size()).l1;
   }
 
@@ -335,23 +320,34 @@ class reference_profile {
 
   template <class U>
   bool binned(const U* current, std::size_t n, const char* function, drift_result& r) const {
-    r.missing_current = detail::check_sample(current, n, policy_, function, "current");
+    // One pass over the current sample: the bin count also counts the NaNs.
+    detail::check_not_empty(n, function, "current");
+    r.current_counts.assign(edges_.size() + 1, 0);
+    r.missing_current = kernels::bin_count(current, n, edges_.data(), edges_.size(), r.current_counts.data());
+    detail::check_missing(r.missing_current, n, policy_, function, "current");
     r.n_current = n - r.missing_current;
     r.n_reference = sorted_.size();
     r.missing_reference = missing_;
     r.edges = edges_;
     r.reference_counts = counts_;
-    r.current_counts = detail::count_bins(current, n, edges_);
     return propagates(r.missing_current);
   }
 
   struct scratch_tag {};
 
-  /// The current sample without NaN, converted to T and sorted, in per-thread scratch.
+  /// The current sample without NaN, converted to T and sorted, in per-thread scratch;
+  /// `missing` receives the NaN count, checked against the policy before sorting.
   template <class U>
-  static const std::vector<T>& sorted_current(const U* current, std::size_t n) {
+  const std::vector<T>& sorted_current(const U* current, std::size_t n, const char* function,
+                                       std::size_t& missing) const {
+    detail::check_not_empty(n, function, "current");
     std::vector<T>& buf = detail::thread_scratch<T, scratch_tag>();
-    detail::sorted_without_nan(current, n, buf);
+    buf.resize(n);
+    const std::size_t kept = detail::copy_without_nan_as(current, n, buf.data());
+    buf.resize(kept);
+    missing = n - kept;
+    detail::check_missing(missing, n, policy_, function, "current");
+    if (!propagates(missing)) kernels::sort(buf.data(), kept);
     return buf;
   }
 

@@ -32,19 +32,29 @@ inline void check_epsilon(double epsilon, std::string_view function) {
     throw_invalid_argument("{}: epsilon must be > 0 and < 1, got {}", function, epsilon);
 }
 
-/// Size and NaN checks of one sample under a nan_policy; returns its NaN count.
-/// Throws for an empty sample, for NaN under `raise`, and for an all-NaN sample under
-/// `omit`; under `propagate` an all-NaN sample is allowed (the statistic is NaN).
-template <class T>
-std::size_t check_sample(const T* x, std::size_t n, driftscope::nan_policy policy, std::string_view function,
-                         std::string_view name) {
+inline void check_not_empty(std::size_t n, std::string_view function, std::string_view name) {
   if (n == 0) throw_invalid_argument("{}: {} must not be empty, got size 0", function, name);
-  const std::size_t missing = kernels::count_nan(x, n);
+}
+
+/// Applies a nan_policy to a sample of size n holding `missing` NaN values: throws for
+/// NaN under `raise` and for an all-NaN sample under `omit`; under `propagate` an
+/// all-NaN sample is allowed (the statistic is NaN).
+inline void check_missing(std::size_t missing, std::size_t n, driftscope::nan_policy policy,
+                          std::string_view function, std::string_view name) {
   if (missing != 0 && policy == nan_policy::raise)
     throw_invalid_argument("{}: {} contains NaN (nan_policy='raise'), got {} NaN values", function, name, missing);
   if (missing == n && policy == nan_policy::omit)
     throw_invalid_argument("{}: {} is empty after omitting NaN (nan_policy='omit'), got {} NaN values", function,
                            name, n);
+}
+
+/// Size and NaN checks of one sample under a nan_policy; returns its NaN count.
+template <class T>
+std::size_t check_sample(const T* x, std::size_t n, driftscope::nan_policy policy, std::string_view function,
+                         std::string_view name) {
+  check_not_empty(n, function, name);
+  const std::size_t missing = kernels::count_nan(x, n);
+  check_missing(missing, n, policy, function, name);
   return missing;
 }
 
@@ -62,7 +72,7 @@ std::vector<double> edges_from_sample(const binning& b, const T* ref, std::size_
       std::vector<T>& buf = thread_scratch<T, edges_scratch_tag>();
       buf.resize(n);
       copy_without_nan_as(ref, n, buf.data());
-      return quantile_edges_select(buf.data(), valid, b.bins);
+      return quantile_edges_unsorted(buf.data(), valid, b.bins);
     }
     case binning_kind::uniform: {
       if (valid == 0) return {};

@@ -38,29 +38,6 @@ std::size_t sorted_without_nan(const U* in, std::size_t n, std::vector<T>& out) 
   return n - kept;
 }
 
-/// Number of NaN values in `x[0..n)`.
-template <class T>
-std::size_t count_nan(const T* x, std::size_t n) {
-  return kernels::count_nan(x, n);
-}
-
-/// Rearranges `x[lo..hi)` so that, for every index k in the sorted list
-/// [idx_first, idx_last) (all within [lo, hi)), x[k] holds the value a full sort would
-/// put there (numpy.partition with several kth). Recursive std::nth_element on the
-/// middle requested index: O(n log m) for m indices. Precondition: no NaN.
-template <class T>
-void multi_select(T* x, std::size_t lo, std::size_t hi, const std::size_t* idx_first,
-                  const std::size_t* idx_last) {
-  while (idx_first != idx_last && hi - lo > 1) {
-    const std::size_t* mid = idx_first + (idx_last - idx_first) / 2;
-    const std::size_t k = *mid;
-    std::nth_element(x + lo, x + k, x + hi);
-    multi_select(x, lo, k, idx_first, mid);  // left part
-    lo = k + 1;                              // right part, iteratively
-    idx_first = mid + 1;
-  }
-}
-
 /// A per-thread scratch vector for T (one per tag type), reused across calls so const
 /// queries can run concurrently without allocating each time.
 template <class T, class Tag>
