@@ -93,11 +93,13 @@ void bm_copy_without_nan(benchmark::State& state, const std::string& target) {
   dk::force_target("");
 }
 
+/// N(0, 1) against N(shift, 1); a larger shift means more records of the running
+/// extreme (the old branchy candidate path paid for each), 10 is two disjoint samples.
 template <typename T>
-void bm_ecdf_walk(benchmark::State& state) {
+void bm_ecdf_walk(benchmark::State& state, double shift = 0.1) {
   const auto n = static_cast<std::size_t>(state.range(0));
   auto a = normal_data<T>(n, 4);
-  auto b = normal_data<T>(n, 5, 0.1);
+  auto b = normal_data<T>(n, 5, shift);
   std::sort(a.begin(), a.end());
   std::sort(b.begin(), b.end());
   for (auto _ : state) {
@@ -163,12 +165,17 @@ int main(int argc, char** argv) {
         ->RangeMultiplier(100)
         ->Range(1000, 1000000);
   }
-  benchmark::RegisterBenchmark("ecdf_walk<double>", bm_ecdf_walk<double>)
+  benchmark::RegisterBenchmark("ecdf_walk<double>", [](benchmark::State& s) { bm_ecdf_walk<double>(s); })
       ->RangeMultiplier(10)
       ->Range(1000, 1000000);
-  benchmark::RegisterBenchmark("ecdf_walk<float>", bm_ecdf_walk<float>)
+  benchmark::RegisterBenchmark("ecdf_walk<float>", [](benchmark::State& s) { bm_ecdf_walk<float>(s); })
       ->RangeMultiplier(10)
       ->Range(1000, 1000000);
+  for (double shift : {0.0, 0.5, 10.0}) {
+    benchmark::RegisterBenchmark(("ecdf_walk<double>/shift:" + std::to_string(shift).substr(0, 4)).c_str(),
+                                 [shift](benchmark::State& s) { bm_ecdf_walk<double>(s, shift); })
+        ->Arg(1000000);
+  }
   for (const std::string& t : pinned) {
     benchmark::RegisterBenchmark(("rel_entr_sum/" + t).c_str(),
                                  [t](benchmark::State& s) { bm_rel_entr_sum(s, t); })

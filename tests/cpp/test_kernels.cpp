@@ -1,6 +1,6 @@
 // Tests of the SIMD kernels (src/kernels/) on every compiled target this CPU supports,
 // each against a plain scalar oracle written here: std::upper_bound for bin_count,
-// std::sort for sort, a naive O(n*m) ECDF evaluation that mirrors
+// std::sort for sort, a naive ECDF evaluation (searchsorted per pooled point) that mirrors
 // scipy.stats.ks_2samp / scipy.stats.wasserstein_distance for ecdf_walk, and a std::log
 // loop following scipy.special.rel_entr's cases for rel_entr_sum.
 
@@ -218,10 +218,11 @@ struct ecdf_oracle {
   double max_diff, min_diff, max_location, min_location, l1;
 };
 
-/// Naive O((na+nb)^2) transcription of scipy: cdf1 = searchsorted(a, pooled, 'right')/na
-/// over pooled = concatenate([a, b]) (both sorted), argmax/argmin take the first index;
-/// l1 = Σ |cdf1 - cdf2|(v_k) * (v_{k+1} - v_k) over the sorted pooled values
-/// (scipy.stats._stats_py._cdf_distance with p = 1).
+/// Transcription of scipy: cdf1 = searchsorted(a, pooled, 'right') / na over
+/// pooled = concatenate([a, b]) (both sorted), cddiffs = cdf1 - cdf2 in float64 exactly
+/// as numpy evaluates it, argmax / argmin take the first index; l1 = Σ |cdf1 - cdf2|(v_k)
+/// * (v_{k+1} - v_k) over the sorted pooled values (scipy.stats._stats_py._cdf_distance
+/// with p = 1). Each searchsorted is a std::upper_bound, so it also runs at 1e5.
 template <typename T>
 ecdf_oracle naive_ecdf(std::vector<T> a, std::vector<T> b) {
   std::sort(a.begin(), a.end());
@@ -229,9 +230,8 @@ ecdf_oracle naive_ecdf(std::vector<T> a, std::vector<T> b) {
   std::vector<T> pooled = a;
   pooled.insert(pooled.end(), b.begin(), b.end());
   auto diff_at = [&](T v) {
-    std::size_t ca = 0, cb = 0;
-    for (T x : a) ca += x <= v ? 1 : 0;
-    for (T x : b) cb += x <= v ? 1 : 0;
+    const auto ca = static_cast<std::size_t>(std::upper_bound(a.begin(), a.end(), v) - a.begin());
+    const auto cb = static_cast<std::size_t>(std::upper_bound(b.begin(), b.end(), v) - b.begin());
     return static_cast<double>(ca) / static_cast<double>(a.size()) -
            static_cast<double>(cb) / static_cast<double>(b.size());
   };
@@ -271,7 +271,7 @@ void check_ecdf(const std::vector<T>& a, const std::vector<T>& b) {
   CHECK(got.max_location == want.max_location);
   CHECK(got.min_location == want.min_location);
   if (std::isfinite(want.l1)) {
-    CHECK(got.l1 == Approx(want.l1).epsilon(1e-12).margin(1e-300));
+    CHECK(got.l1 == Approx(want.l1).epsilon(1e-13).margin(1e-300));
   } else {
     CHECK(same_double(got.l1, want.l1));
   }
@@ -315,6 +315,132 @@ TEMPLATE_TEST_CASE("ecdf_walk: ties, location tie-break and infinite l1", "[kern
     const V c{1, inf}, e{2, inf};
     CHECK(std::isnan(dk::ecdf_walk(c.data(), 2, e.data(), 2).l1));
   });
+}
+
+namespace {
+
+/// Whether the exact extreme of i/na - j/nb over the group ends is reached at two groups
+/// whose float64 differences (numpy's fl(fl(i/na) - fl(j/nb))) differ: the case where
+/// the location tie-break must be decided on the doubles, not on the rationals.
+template <typename T>
+bool extreme_rational_tie_with_distinct_doubles(std::vector<T> a, std::vector<T> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  const auto na = static_cast<long long>(a.size()), nb = static_cast<long long>(b.size());
+  std::vector<T> values = a;
+  values.insert(values.end(), b.begin(), b.end());
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  long long dmax = std::numeric_limits<long long>::min(), dmin = std::numeric_limits<long long>::max();
+  std::vector<std::pair<long long, double>> groups;
+  for (T v : values) {
+    const auto i = static_cast<long long>(std::upper_bound(a.begin(), a.end(), v) - a.begin());
+    const auto j = static_cast<long long>(std::upper_bound(b.begin(), b.end(), v) - b.begin());
+    const long long d = i * nb - j * na;
+    groups.emplace_back(d, static_cast<double>(i) / static_cast<double>(na) -
+                               static_cast<double>(j) / static_cast<double>(nb));
+    dmax = std::max(dmax, d);
+    dmin = std::min(dmin, d);
+  }
+  for (long long ext : {dmax, dmin}) {
+    double first = kNaN;
+    for (const auto& g : groups) {
+      if (g.first != ext) continue;
+      if (std::isnan(first)) first = g.second;
+      if (g.second != first) return true;
+    }
+  }
+  return false;
+}
+
+/// n random integers in [lo, hi] (heavy ties when the range is small).
+template <typename T>
+std::vector<T> random_ints(std::mt19937_64& rng, std::size_t n, int lo, int hi) {
+  std::uniform_int_distribution<int> u(lo, hi);
+  std::vector<T> v(n);
+  for (auto& x : v) x = static_cast<T>(u(rng));
+  return v;
+}
+
+template <typename T>
+std::vector<T> random_normal(std::mt19937_64& rng, std::size_t n, double mean, double sd) {
+  std::normal_distribution<double> dist(mean, sd);
+  std::vector<T> v(n);
+  for (auto& x : v) x = static_cast<T>(dist(rng));
+  return v;
+}
+
+}  // namespace
+
+// ecdf_walk cuts the merge into pieces walked interleaved (from ~1000 pooled values on)
+// and computes doubles only near the running extremes: the cases below cover piece
+// boundaries inside tie groups, long one-sided tails, and extremes whose exact rational
+// is reached by several groups with different float64 values.
+TEMPLATE_TEST_CASE("ecdf_walk: large samples, heavy ties, rational ties of the extreme",
+                   "[kernels]", float, double) {
+  const TestType inf = std::numeric_limits<TestType>::infinity();
+  std::mt19937_64 rng(12);
+  std::uniform_int_distribution<std::size_t> size(1000, 6000);
+  bool saw_double_tie = false;
+  for_each_target([&](const std::string&) {
+    for (int rep = 0; rep < 12; ++rep) {
+      const std::size_t n = size(rng);
+      INFO("rep " << rep);
+      // na == nb: every i - j step is a rational tie candidate; integers with heavy ties.
+      auto a = random_ints<TestType>(rng, n, 0, 40 + rep * 10);
+      auto b = random_ints<TestType>(rng, n, rep % 3, 40 + rep * 10);
+      saw_double_tie = saw_double_tie || extreme_rational_tie_with_distinct_doubles(a, b);
+      check_ecdf(a, b);
+      // na = 3 nb, continuous, shifted (many records of the max).
+      check_ecdf(random_normal<TestType>(rng, 3 * (n / 3), 0.0, 1.0),
+                 random_normal<TestType>(rng, n / 3, 0.2, 1.0));
+      // na = 3 nb, heavy ties, with infinities at both ends.
+      auto c = random_ints<TestType>(rng, 3 * (n / 3), -5, 5);
+      auto e = random_ints<TestType>(rng, n / 3, -5, 6);
+      c[0] = -inf;
+      e[1] = inf;
+      if (rep % 2 == 0) c[2] = inf;
+      check_ecdf(c, e);
+      // na == nb, continuous: exact rationals of the max repeat as the walk returns to it.
+      check_ecdf(random_normal<TestType>(rng, n, 0.0, 1.0), random_normal<TestType>(rng, n, 0.0, 1.0));
+      // Coprime sizes near each other.
+      check_ecdf(random_ints<TestType>(rng, n, 0, 30), random_ints<TestType>(rng, n + 7, 0, 30));
+    }
+    // One sample entirely below the other (a long one-sided tail), both orders.
+    check_ecdf(random_normal<TestType>(rng, 3000, 0.0, 1.0), random_normal<TestType>(rng, 2000, 100.0, 1.0));
+    check_ecdf(random_normal<TestType>(rng, 3000, 100.0, 1.0), random_normal<TestType>(rng, 2000, 0.0, 1.0));
+    // All values equal; a single big tie group against a spread sample.
+    check_ecdf(std::vector<TestType>(2000, TestType(1)), std::vector<TestType>(3000, TestType(1)));
+    check_ecdf(std::vector<TestType>(2000, TestType(0)), random_ints<TestType>(rng, 3000, -3, 3));
+    // Samples made of a few huge tie groups, so piece boundaries fall inside groups.
+    check_ecdf(random_ints<TestType>(rng, 5000, 0, 2), random_ints<TestType>(rng, 4000, 0, 2));
+    // Many infinities on both ends in both samples.
+    auto f = random_ints<TestType>(rng, 4000, -2, 2);
+    auto g = random_ints<TestType>(rng, 4000, -2, 2);
+    for (std::size_t k = 0; k < 400; ++k) {
+      f[k] = k % 2 ? inf : -inf;
+      g[k + 1000] = k % 3 ? inf : -inf;
+    }
+    check_ecdf(f, g);
+  });
+  CHECK(saw_double_tie);
+}
+
+TEST_CASE("ecdf_walk: exact rational ties of the max with different doubles", "[kernels]") {
+  // na == nb == n: D = (i - j) n; fl(i/n) - fl(j/n) for the same i - j varies by an ulp.
+  // Search small deterministic cases where the max is such a tie, and check them all.
+  std::mt19937_64 rng(13);
+  int found = 0;
+  for (int rep = 0; rep < 400 && found < 25; ++rep) {
+    const std::size_t n = 10 + static_cast<std::size_t>(rep % 90);
+    auto a = random_ints<double>(rng, n, 0, 20);
+    auto b = random_ints<double>(rng, n, 0, 20);
+    if (!extreme_rational_tie_with_distinct_doubles(a, b)) continue;
+    ++found;
+    check_ecdf(a, b);
+    check_ecdf(b, a);
+  }
+  CHECK(found > 0);
 }
 
 namespace {
