@@ -275,6 +275,8 @@ class reference_profile {
     p.counts_.resize(static_cast<std::size_t>(m + 1));
     rd.get_array(p.counts_.data(), p.counts_.size(), "counts");
     rd.require_array(n, sizeof(T), "sorted values");
+    if (missing > std::numeric_limits<std::size_t>::max() - static_cast<std::size_t>(n))
+      detail::throw_invalid_argument("{}: n + missing must fit in size_t, got n {} and missing {}", fn, n, missing);
     p.sorted_.resize(static_cast<std::size_t>(n));
     rd.get_array(p.sorted_.data(), p.sorted_.size(), "sorted values");
     if (rd.remaining() != 0)
@@ -315,7 +317,7 @@ class reference_profile {
 
   /// Under propagate, a NaN in the reference or in the current sample gives NaN.
   bool propagates(std::size_t current_missing) const noexcept {
-    return policy_ == nan_policy::propagate && (missing_ + current_missing) != 0;
+    return policy_ == nan_policy::propagate && (missing_ != 0 || current_missing != 0);
   }
 
   template <class U>
