@@ -54,6 +54,11 @@ struct kstwo_case {
   double d, sf;
 };
 
+struct smirnov_case {
+  long long n;
+  double x, sf;
+};
+
 #include "data/ks_fixtures.inc"
 
 struct splitmix64 {
@@ -174,6 +179,47 @@ TEST_CASE("kstwo survival function matches scipy over every Simard-L'Ecuyer bran
     const double sf = ds::detail::ks::kstwo_sf(c.d, static_cast<double>(c.n));
     INFO("n=" << c.n << " d=" << c.d << " sf " << sf << " expected " << c.sf);
     CHECK(close(sf, c.sf));
+    // Where kstwo.sf is 2*smirnov (d >= 1/2, Miller for n <= 140, the band n*d^2 in
+    // [2.2, 370) for n > 140) the Smirnov sum is held to 1e-12.
+    const double nd2 = static_cast<double>(c.n) * c.d * c.d;
+    const bool smirnov_branch = c.d < 1.0 && static_cast<double>(c.n) * c.d > 1.0 &&
+                                static_cast<double>(c.n) * c.d < static_cast<double>(c.n) - 1 &&
+                                (c.d >= 0.5 || (c.n <= 140 ? nd2 > 4 : (nd2 >= 2.2 && nd2 < 370)));
+    if (smirnov_branch) CHECK(close(sf, c.sf, 1e-12));
+  }
+}
+
+TEST_CASE("smirnov_sf matches scipy.special.smirnov for large n and x >= 1/2", "[ks]") {
+  for (const smirnov_case& c : smirnov_cases) {
+    const double sf = ds::detail::ks::smirnov_sf(c.n, c.x);
+    INFO("n=" << c.n << " x=" << c.x << " sf " << sf << " expected " << c.sf);
+    CHECK(close(sf, c.sf, 1e-12));
+  }
+}
+
+TEST_CASE("smirnov_sf lattice sum equals the term-by-term sum", "[ks]") {
+  // The same sum with every term, straight from its definition in long double with
+  // log-binomials from std::lgamma (independent of smirnov_log_term); moderate n keeps
+  // lgamma's absolute error small.
+  for (long long n : {2000LL, 5000LL, 20000LL}) {
+    for (double nx2 : {2.2, 3.0, 8.0, 30.0, 120.0, 369.0}) {
+      const double x = std::sqrt(nx2 / static_cast<double>(n));
+      const long double nl = static_cast<long double>(n), xl = static_cast<long double>(x);
+      const long long last = static_cast<long long>(std::floor(nl * (1 - xl)));
+      long double sum = 0;
+      for (long long v = 0; v <= last; ++v) {
+        const long double vl = static_cast<long double>(v);
+        const long double one_minus_s = (nl - vl) / nl - xl;
+        if (one_minus_s <= 0) continue;
+        const long double lt = std::lgamma(nl + 1) - std::lgamma(vl + 1) - std::lgamma(nl - vl + 1) +
+                               (vl - 1) * std::log(xl + vl / nl) + (nl - vl) * std::log(one_minus_s);
+        sum += std::exp(lt);
+      }
+      const double expected = static_cast<double>(xl * sum);
+      const double got = ds::detail::ks::smirnov_sf(n, x);
+      INFO("n=" << n << " x=" << x << " got " << got << " direct " << expected);
+      CHECK(close(got, expected, 1e-11));
+    }
   }
 }
 

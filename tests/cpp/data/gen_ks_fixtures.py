@@ -18,13 +18,15 @@ exact floating-point operations only, so the arrays are bit-identical in both la
     as_float32: the sample is cast to float32 (round to nearest) and both samples are
     passed to scipy as float32 arrays.
 
-Three tables are written:
+Four tables are written:
   ks_cases         full ks_2samp calls (statistic, pvalue, location, sign, method used)
   ks_pvalue_cases  the p-value step alone on a grid of (n1, n2, d, alternative, method):
                    scipy's _attempt_exact_2kssamp / kstwo.sf / Hodges' formula, i.e. the
                    exact code path ks_2samp runs after computing d
   kstwo_cases      scipy.stats.kstwo.sf(d, n) on a grid covering every branch of the
-                   Simard-L'Ecuyer method choice in scipy.stats._ksstats
+                   Simard-L'Ecuyer method choice in scipy.stats._ksstats, densely for
+                   large n (up to 1e6-1) in the Smirnov band n*d^2 in [2.2, 370)
+  smirnov_cases    scipy.special.smirnov(n, x) for large n and for x >= 1/2
 """
 
 import math
@@ -33,7 +35,7 @@ import warnings
 
 import numpy as np
 import scipy
-from scipy import stats
+from scipy import special, stats
 from scipy.stats import _stats_py
 
 MASK = (1 << 64) - 1
@@ -190,6 +192,15 @@ def ks_cases():
         for alt in ALTS:
             rows.append(run_case(f"f32_{n1}x{n2}_{alt}", (1300 + i, n1, 2, 0.0, 0.25, 0, True),
                                  (1400 + i, n2, 2, 0.01, 0.25, 0, True), alt))
+    # large shifted samples: 'auto' -> asymptotic, two-sided p-value in the Smirnov band
+    # (en*d^2 from ~2 to ~200); samples are regenerated from the spec, not stored
+    big = [(20000, 20000, 0, 0.015625), (50000, 30000, 0, 0.0078125), (100000, 100000, 0, 0.015625),
+           (100000, 100000, 2, 0.03125), (200000, 150000, 0, 0.0078125), (200000, 200000, 0, 0.03125)]
+    for i, (n1, n2, kind, shift) in enumerate(big):
+        alts = ["two-sided"] if i % 2 else list(ALTS)
+        for alt in alts:
+            rows.append(run_case(f"shift{n1}x{n2}k{kind}_{alt}", (1500 + i, n1, kind, 0.0, 1.0, 0, False),
+                                 (1600 + i, n2, kind, shift, 1.0, 0, False), alt))
     # NaN handling
     for alt in ALTS:
         rows.append(run_case(f"nan_propagate_{alt}", (31, 30, 0, 0.0, 1.0, 7, False),
@@ -281,8 +292,6 @@ def kstwo_cases():
             ds.add(t / n)
         for nx2 in [0.1, 0.3, 0.6, 0.754693, 0.7547, 1.0, 1.5, 2.1999, 2.2, 2.5, 3.0, 3.9999, 4.0,
                     4.0001, 6.0, 10.0, 17.9, 18.0, 30.0, 100.0, 369.0, 370.0, 371.0]:
-            if n in (300000, 1000000) and 2.2 <= nx2 < 370 and nx2 not in (2.2, 30.0):
-                continue  # the O(n) Smirnov sum: keep the test fast
             ds.add(math.sqrt(nx2 / n))
         for nx15 in [0.5, 1.0, 1.3999, 1.4, 1.4001, 2.0]:
             ds.add((nx15 / n) ** (2.0 / 3.0))
@@ -293,6 +302,35 @@ def kstwo_cases():
                 continue
             sf = stats.kstwo.sf(d, n)
             rows.append("{%d, %s, %s}" % (n, cnum(d), cnum(sf)))
+    # large n across the band n*d^2 in [2.2, 370) where kstwo.sf = 2*smirnov(n, d) (the
+    # windowed lattice sum of smirnov_sf), log-spaced, and the band's edges
+    for n in [2000, 10000, 100000, 500000, 999999]:
+        for nx2 in list(np.geomspace(2.2, 369.9, 24)) + [2.2000001, 369.99]:
+            d = math.sqrt(nx2 / n)
+            rows.append("{%d, %s, %s}" % (n, cnum(d), cnum(stats.kstwo.sf(d, n))))
+    # d >= 1/2 with n > 140 (2*smirnov; non-zero up to n ~ 1417)
+    for n in [141, 300, 700, 1000, 1200, 1400, 1417, 1500]:
+        for d in [0.5, 0.5 + 1.0 / n, 0.52, 0.55, 0.6, 0.75]:
+            rows.append("{%d, %s, %s}" % (n, cnum(d), cnum(stats.kstwo.sf(d, n))))
+    return rows
+
+
+def smirnov_cases():
+    """scipy.special.smirnov(n, x): large n across n*x^2 in [2.2, 370) (the windowed lattice
+    sum), below 2.2 (term-by-term fallback: log-concavity not proven), and x >= 1/2."""
+    rows = []
+    for n in [1999, 2000, 5000, 10000, 100000, 500000, 999999, 1000000]:
+        grid = list(np.geomspace(2.2, 369.9, 16)) + [2.0000021, 2.0001, 2.1, 369.99, 600.0]
+        if n <= 10000:
+            grid += [0.05, 0.3, 1.0, 1.9]  # the O(n) term-by-term path: small n only
+        else:
+            grid += [1.5]
+        for nx2 in grid:
+            x = math.sqrt(nx2 / n)
+            rows.append("{%d, %s, %s}" % (n, cnum(x), cnum(special.smirnov(n, x))))
+    for n in [2, 3, 10, 50, 139, 140, 141, 500, 1000, 1400, 1416, 1417, 3000, 4000]:
+        for x in [0.3, 0.5, 0.5 + 0.5 / n, 0.55, 0.7, 0.9, 1.0 - 1.5 / n]:
+            rows.append("{%d, %s, %s}" % (n, cnum(x), cnum(special.smirnov(n, x))))
     return rows
 
 
@@ -312,6 +350,8 @@ def main():
     parts += ["    " + r + "," for r in pvalue_cases()]
     parts += ["};", "", "// {n, d, kstwo.sf(d, n)}", "const kstwo_case kstwo_cases[] = {"]
     parts += ["    " + r + "," for r in kstwo_cases()]
+    parts += ["};", "", "// {n, x, scipy.special.smirnov(n, x)}", "const smirnov_case smirnov_cases[] = {"]
+    parts += ["    " + r + "," for r in smirnov_cases()]
     parts += ["};", ""]
     with open(path, "w") as f:
         f.write("\n".join(parts))
