@@ -11,6 +11,21 @@ and the drift-level API adds binned statistics and prepared references::
 
 from . import _core
 from .stats import (
+    Chi2ContingencyResult,
+    CramerVonMisesResult,
+    MannwhitneyuResult,
+    SignificanceResult,
+    TtestResult,
+    ZTestResult,
+    chi2_contingency,
+    cramers_v,
+    cramervonmises_2samp,
+    energy_distance,
+    fisher_exact,
+    mannwhitneyu,
+    multipletests,
+    ttest_ind,
+    two_proportion_ztest,
     CategoricalDriftResult,
     DriftResult,
     KstestResult,
@@ -25,6 +40,21 @@ from .stats import (
 __version__: str = _core.__version__
 
 __all__ = [
+    "Chi2ContingencyResult",
+    "CramerVonMisesResult",
+    "MannwhitneyuResult",
+    "SignificanceResult",
+    "TtestResult",
+    "ZTestResult",
+    "chi2_contingency",
+    "cramers_v",
+    "cramervonmises_2samp",
+    "energy_distance",
+    "fisher_exact",
+    "mannwhitneyu",
+    "multipletests",
+    "ttest_ind",
+    "two_proportion_ztest",
     "CategoricalDriftResult",
     "DriftResult",
     "KstestResult",

@@ -20,8 +20,41 @@ import numpy as np
 
 from . import _core
 from ._core import DriftResult, KstestResult, ReferenceProfile
+# More scipy / statsmodels-named tests, straight from the core (1-D arrays or 2-D tables).
+from ._core import (
+    Chi2ContingencyResult,
+    CramerVonMisesResult,
+    MannwhitneyuResult,
+    SignificanceResult,
+    TtestResult,
+    ZTestResult,
+    chi2_contingency,
+    cramers_v,
+    cramervonmises_2samp,
+    energy_distance,
+    fisher_exact,
+    mannwhitneyu,
+    multipletests,
+    ttest_ind,
+    two_proportion_ztest,
+)
 
 __all__ = [
+    "Chi2ContingencyResult",
+    "CramerVonMisesResult",
+    "MannwhitneyuResult",
+    "SignificanceResult",
+    "TtestResult",
+    "ZTestResult",
+    "chi2_contingency",
+    "cramers_v",
+    "cramervonmises_2samp",
+    "energy_distance",
+    "fisher_exact",
+    "mannwhitneyu",
+    "multipletests",
+    "ttest_ind",
+    "two_proportion_ztest",
     "CategoricalDriftResult",
     "DriftResult",
     "KstestResult",

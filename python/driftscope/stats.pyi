@@ -7,8 +7,38 @@ import numpy.typing as npt
 from ._core import DriftResult as DriftResult
 from ._core import KstestResult as KstestResult
 from ._core import ReferenceProfile as ReferenceProfile
+from ._core import Chi2ContingencyResult as Chi2ContingencyResult
+from ._core import CramerVonMisesResult as CramerVonMisesResult
+from ._core import MannwhitneyuResult as MannwhitneyuResult
+from ._core import SignificanceResult as SignificanceResult
+from ._core import TtestResult as TtestResult
+from ._core import ZTestResult as ZTestResult
+from ._core import chi2_contingency as chi2_contingency
+from ._core import cramers_v as cramers_v
+from ._core import cramervonmises_2samp as cramervonmises_2samp
+from ._core import energy_distance as energy_distance
+from ._core import fisher_exact as fisher_exact
+from ._core import mannwhitneyu as mannwhitneyu
+from ._core import multipletests as multipletests
+from ._core import ttest_ind as ttest_ind
+from ._core import two_proportion_ztest as two_proportion_ztest
 
 __all__ = [
+    "Chi2ContingencyResult",
+    "CramerVonMisesResult",
+    "MannwhitneyuResult",
+    "SignificanceResult",
+    "TtestResult",
+    "ZTestResult",
+    "chi2_contingency",
+    "cramers_v",
+    "cramervonmises_2samp",
+    "energy_distance",
+    "fisher_exact",
+    "mannwhitneyu",
+    "multipletests",
+    "ttest_ind",
+    "two_proportion_ztest",
     "CategoricalDriftResult",
     "DriftResult",
     "KstestResult",

@@ -23,6 +23,9 @@ void register_errors(py::module_& m);
 void register_kernels(py::module_& m);
 void register_stats(py::module_& m);
 void register_profile(py::module_& m);
+void register_rank_tests(py::module_& m);
+void register_cvm_energy(py::module_& m);
+void register_categorical(py::module_& m);
 
 /// Raises ValueError("<fn>: <message>") through the C++ error helpers (translated).
 template <class... Args>

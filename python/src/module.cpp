@@ -11,4 +11,7 @@ PYBIND11_MODULE(_core, m) {
   dp::register_kernels(m);
   dp::register_stats(m);
   dp::register_profile(m);
+  dp::register_rank_tests(m);
+  dp::register_cvm_energy(m);
+  dp::register_categorical(m);
 }

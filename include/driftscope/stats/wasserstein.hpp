@@ -32,16 +32,16 @@ namespace detail {
 
 /// Validates weights as scipy's _validate_distribution does (plus finiteness): each
 /// weight finite and >= 0, positive sum.
-inline void check_weights(const double* w, std::size_t n, const char* name) {
+inline void check_weights(const double* w, std::size_t n, const char* name,
+                          const char* function = "wasserstein_distance") {
   double sum = 0;
   for (std::size_t i = 0; i < n; ++i) {
     if (!(w[i] >= 0) || std::isinf(w[i]))
-      throw_invalid_argument("wasserstein_distance: {} must be finite and non-negative, got {} at index {}", name,
-                             w[i], i);
+      throw_invalid_argument("{}: {} must be finite and non-negative, got {} at index {}", function, name, w[i], i);
     sum += w[i];
   }
   if (!(sum > 0) || std::isinf(sum))
-    throw_invalid_argument("wasserstein_distance: {} must have a positive finite sum, got {}", name, sum);
+    throw_invalid_argument("{}: {} must have a positive finite sum, got {}", function, name, sum);
 }
 
 /// Sorted (value, weight) pairs as cumulative weights: `values` sorted ascending and
