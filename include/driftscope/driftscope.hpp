@@ -20,9 +20,16 @@
 
 // stats
 #include <driftscope/stats/binning.hpp>
+#include <driftscope/stats/chi2_contingency.hpp>
+#include <driftscope/stats/cramervonmises.hpp>
+#include <driftscope/stats/energy_distance.hpp>
+#include <driftscope/stats/fisher_exact.hpp>
 #include <driftscope/stats/jensenshannon.hpp>
 #include <driftscope/stats/js_distance.hpp>
 #include <driftscope/stats/ks.hpp>
+#include <driftscope/stats/mannwhitneyu.hpp>
+#include <driftscope/stats/multipletests.hpp>
 #include <driftscope/stats/psi.hpp>
 #include <driftscope/stats/reference_profile.hpp>
+#include <driftscope/stats/ttest_ind.hpp>
 #include <driftscope/stats/wasserstein.hpp>
