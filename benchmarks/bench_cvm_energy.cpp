@@ -17,15 +17,12 @@
 #include "driftscope/stats/cramervonmises.hpp"
 #include "driftscope/stats/energy_distance.hpp"
 
+#include "bench_util.hpp"
+
 namespace {
 
-std::vector<double> normal_sample(std::size_t n, double shift, std::uint64_t seed) {
-  std::mt19937_64 gen(seed);
-  std::normal_distribution<double> dist(shift, 1.0);
-  std::vector<double> out(n);
-  for (double& v : out) v = dist(gen);
-  return out;
-}
+using driftscope::bench::normal_sample;
+
 
 void bm_cramervonmises_2samp(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));

@@ -17,16 +17,12 @@
 
 #include "driftscope/stats/ks.hpp"
 
+#include "bench_util.hpp"
+
 namespace {
 
-template <class T>
-std::vector<T> normal_sample(std::size_t n, double shift, std::uint64_t seed) {
-  std::mt19937_64 gen(seed);
-  std::normal_distribution<double> dist(shift, 1.0);
-  std::vector<T> out(n);
-  for (T& v : out) v = static_cast<T>(dist(gen));
-  return out;
-}
+using driftscope::bench::normal_sample;
+
 
 /// Both samples from N(0, 1) (the usual no-drift case).
 template <class T>

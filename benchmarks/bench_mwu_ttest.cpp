@@ -16,15 +16,12 @@
 #include "driftscope/stats/mannwhitneyu.hpp"
 #include "driftscope/stats/ttest_ind.hpp"
 
+#include "bench_util.hpp"
+
 namespace {
 
-std::vector<double> normal_sample(std::size_t n, double shift, std::uint64_t seed) {
-  std::mt19937_64 gen(seed);
-  std::normal_distribution<double> dist(shift, 1.0);
-  std::vector<double> out(n);
-  for (double& v : out) v = dist(gen);
-  return out;
-}
+using driftscope::bench::normal_sample;
+
 
 /// N(0, 1) against N(0.01, 1), continuous data (no ties).
 void bm_mannwhitneyu(benchmark::State& state) {

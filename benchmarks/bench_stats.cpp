@@ -17,40 +17,37 @@
 
 namespace ds = driftscope;
 
+#include "bench_util.hpp"
+
 namespace {
 
-std::vector<double> normal(std::size_t n, double mean, std::uint64_t seed) {
-  std::mt19937_64 g(seed);
-  std::normal_distribution<double> d(mean, 1.0);
-  std::vector<double> x(n);
-  for (auto& v : x) v = d(g);
-  return x;
-}
+using driftscope::bench::normal_sample;
+
 
 void bm_psi_oneshot(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
-  const auto ref = normal(n, 0.0, 1), cur = normal(n, 0.2, 2);
+  const auto ref = normal_sample(n, 0.0, 1), cur = normal_sample(n, 0.2, 2);
   for (auto _ : state) benchmark::DoNotOptimize(ds::psi(ref.data(), n, cur.data(), n).statistic);
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(2 * n));
 }
 
 void bm_js_distance_oneshot(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
-  const auto ref = normal(n, 0.0, 1), cur = normal(n, 0.2, 2);
+  const auto ref = normal_sample(n, 0.0, 1), cur = normal_sample(n, 0.2, 2);
   for (auto _ : state) benchmark::DoNotOptimize(ds::js_distance(ref.data(), n, cur.data(), n).statistic);
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(2 * n));
 }
 
 void bm_wasserstein_oneshot(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
-  const auto ref = normal(n, 0.0, 1), cur = normal(n, 0.2, 2);
+  const auto ref = normal_sample(n, 0.0, 1), cur = normal_sample(n, 0.2, 2);
   for (auto _ : state) benchmark::DoNotOptimize(ds::wasserstein_distance(ref.data(), n, cur.data(), n));
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(2 * n));
 }
 
 void bm_profile_psi(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
-  const auto ref = normal(n, 0.0, 1), cur = normal(n, 0.2, 2);
+  const auto ref = normal_sample(n, 0.0, 1), cur = normal_sample(n, 0.2, 2);
   const ds::reference_profile<double> p(ref.data(), n);
   for (auto _ : state) benchmark::DoNotOptimize(p.psi(cur.data(), n).statistic);
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
@@ -58,7 +55,7 @@ void bm_profile_psi(benchmark::State& state) {
 
 void bm_profile_psi_float(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
-  const auto ref = normal(n, 0.0, 1), cur_d = normal(n, 0.2, 2);
+  const auto ref = normal_sample(n, 0.0, 1), cur_d = normal_sample(n, 0.2, 2);
   const std::vector<float> cur(cur_d.begin(), cur_d.end());
   const ds::reference_profile<double> p(ref.data(), n);
   for (auto _ : state) benchmark::DoNotOptimize(p.psi(cur.data(), n).statistic);
@@ -67,7 +64,7 @@ void bm_profile_psi_float(benchmark::State& state) {
 
 void bm_profile_js_distance(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
-  const auto ref = normal(n, 0.0, 1), cur = normal(n, 0.2, 2);
+  const auto ref = normal_sample(n, 0.0, 1), cur = normal_sample(n, 0.2, 2);
   const ds::reference_profile<double> p(ref.data(), n);
   for (auto _ : state) benchmark::DoNotOptimize(p.js_distance(cur.data(), n).statistic);
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
@@ -75,7 +72,7 @@ void bm_profile_js_distance(benchmark::State& state) {
 
 void bm_profile_ks(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
-  const auto ref = normal(n, 0.0, 1), cur = normal(n, 0.2, 2);
+  const auto ref = normal_sample(n, 0.0, 1), cur = normal_sample(n, 0.2, 2);
   const ds::reference_profile<double> p(ref.data(), n);
   for (auto _ : state) benchmark::DoNotOptimize(p.ks(cur.data(), n).statistic);
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
@@ -83,7 +80,7 @@ void bm_profile_ks(benchmark::State& state) {
 
 void bm_profile_wasserstein(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
-  const auto ref = normal(n, 0.0, 1), cur = normal(n, 0.2, 2);
+  const auto ref = normal_sample(n, 0.0, 1), cur = normal_sample(n, 0.2, 2);
   const ds::reference_profile<double> p(ref.data(), n);
   for (auto _ : state) benchmark::DoNotOptimize(p.wasserstein(cur.data(), n));
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));

@@ -13,28 +13,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import driftscope
-from _util import assert_close, quiet
+from _util import assert_close, quiet, sample
 
 
-@st.composite
-def sample(draw, min_size=1, max_size=40):
-    """A 1-D float64 sample from one of several 'kinds' of data (ties, wide range, extremes)."""
-    kind = draw(st.sampled_from(["ties", "floats", "wide", "huge", "tiny", "constant"]))
-    n = draw(st.integers(min_size, max_size))
-    if kind == "ties":
-        elems = st.integers(-3, 3).map(float)
-    elif kind == "floats":
-        elems = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
-    elif kind == "wide":
-        elems = st.floats(allow_nan=False, allow_infinity=False, width=64)
-    elif kind == "huge":
-        elems = st.integers(-9, 9).map(lambda k: k * 1e300)
-    elif kind == "tiny":
-        elems = st.integers(-9, 9).map(lambda k: k * 1e-300)
-    else:
-        c = draw(st.floats(-10, 10, allow_nan=False))
-        elems = st.just(c)
-    return np.array(draw(st.lists(elems, min_size=n, max_size=n)), dtype=np.float64)
 
 
 def check_cvm(ours, ref):
