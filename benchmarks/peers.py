@@ -134,7 +134,35 @@ def run_cases(quick: bool, repeats: int, seed: int) -> List[Dict[str, Any]]:
     case("jensenshannon", _n(n),
          lambda: driftscope.jensenshannon(p, q), "scipy.spatial.distance.jensenshannon",
          lambda: scipy.spatial.distance.jensenshannon(p, q))
+    for size in ((1_000, 10_000) if quick else (100_000, 1_000_000)):
+        catalogue_cases(case, rng, size)
     return rows
+
+
+def catalogue_cases(case: Callable[..., None], rng: np.random.Generator, n: int) -> None:
+    """The rest of the two-sample catalogue against scipy / statsmodels, n values per sample."""
+    import statsmodels.stats.multitest as smm
+
+    x = rng.normal(0.0, 1.0, n)
+    y = rng.normal(0.02, 1.0, n)
+    size = f"{_n(n)}+{_n(n)}"
+    two = lambda r: (r.statistic, r.pvalue)  # noqa: E731
+    case("mannwhitneyu (asymptotic)", size, lambda: driftscope.mannwhitneyu(x, y), "scipy.stats.mannwhitneyu",
+         lambda: scipy.stats.mannwhitneyu(x, y), value=two)
+    case("ttest_ind (Welch)", size, lambda: driftscope.ttest_ind(x, y, equal_var=False), "scipy.stats.ttest_ind",
+         lambda: scipy.stats.ttest_ind(x, y, equal_var=False), value=two)
+    case("cramervonmises_2samp (asymptotic)", size, lambda: driftscope.cramervonmises_2samp(x, y),
+         "scipy.stats.cramervonmises_2samp", lambda: scipy.stats.cramervonmises_2samp(x, y), value=two)
+    case("energy_distance", size, lambda: driftscope.energy_distance(x, y), "scipy.stats.energy_distance",
+         lambda: scipy.stats.energy_distance(x, y))
+    pv = rng.random(n)
+    case("multipletests (holm)", _n(n), lambda: driftscope.multipletests(pv, method="holm")[1],
+         "statsmodels multipletests", lambda: smm.multipletests(pv, method="holm")[1], value=lambda a: a)
+    case("multipletests (fdr_bh)", _n(n), lambda: driftscope.multipletests(pv, method="fdr_bh")[1],
+         "statsmodels multipletests", lambda: smm.multipletests(pv, method="fdr_bh")[1], value=lambda a: a)
+    table = np.stack([rng.integers(1, 1000, n // 100), rng.integers(1, 1000, n // 100)]).astype(np.float64)
+    case("chi2_contingency (2 x k)", f"k={_n(n // 100)}", lambda: driftscope.chi2_contingency(table),
+         "scipy.stats.chi2_contingency", lambda: scipy.stats.chi2_contingency(table), value=two)
 
 
 def to_markdown(rows: List[Dict[str, Any]], meta: Dict[str, Any]) -> str:
