@@ -9,6 +9,7 @@
 #include <driftscope/core/drift_result.hpp>
 #include <driftscope/core/error.hpp>
 #include <driftscope/core/nan_policy.hpp>
+#include <driftscope/core/random.hpp>
 #include <driftscope/core/version.hpp>
 
 // kernels
@@ -19,17 +20,28 @@
 #include <driftscope/kernels/sort.hpp>
 
 // stats
+#include <driftscope/stats/anderson_ksamp.hpp>
+#include <driftscope/stats/binned_distances.hpp>
 #include <driftscope/stats/binning.hpp>
+#include <driftscope/stats/categorical.hpp>
 #include <driftscope/stats/chi2_contingency.hpp>
 #include <driftscope/stats/cramervonmises.hpp>
 #include <driftscope/stats/energy_distance.hpp>
+#include <driftscope/stats/epps_singleton.hpp>
 #include <driftscope/stats/fisher_exact.hpp>
 #include <driftscope/stats/jensenshannon.hpp>
 #include <driftscope/stats/js_distance.hpp>
 #include <driftscope/stats/ks.hpp>
 #include <driftscope/stats/mannwhitneyu.hpp>
+#include <driftscope/stats/mmd.hpp>
 #include <driftscope/stats/multipletests.hpp>
+#include <driftscope/stats/normed_wasserstein.hpp>
 #include <driftscope/stats/psi.hpp>
 #include <driftscope/stats/reference_profile.hpp>
 #include <driftscope/stats/ttest_ind.hpp>
 #include <driftscope/stats/wasserstein.hpp>
+
+// report
+#include <driftscope/report/column_test.hpp>
+#include <driftscope/report/drift_report.hpp>
+#include <driftscope/report/report_json.hpp>

@@ -7,11 +7,15 @@ The scipy-named functions keep scipy's names, parameters and defaults::
 and the drift-level API adds binned statistics and prepared references::
 
     from driftscope import psi, js_distance, ReferenceProfile
+
+and ``compare(reference, current)`` reports drift column by column for whole data sets.
 """
 
 from . import _core, stats
 from .stats import *  # noqa: F403  (the package's public names are exactly stats.__all__)
+from . import report
+from .report import ColumnDrift, DriftReport, compare, report_tests
 
 __version__: str = _core.__version__
 
-__all__ = ["__version__", *stats.__all__]
+__all__ = ["__version__", *stats.__all__, *report.__all__]

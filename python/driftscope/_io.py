@@ -1,9 +1,11 @@
 """Reading feature tables for the command line (CSV with the stdlib, Parquet with pyarrow).
 
 A table is read into :class:`Table`: numeric columns as float64 arrays (missing = NaN)
-and the names of the other columns. A CSV column is numeric when every non-missing
-cell parses as a float; empty cells and the usual missing markers (NA, NaN, null, ...)
-are missing.
+and the other columns as categorical object arrays (missing = None). A CSV column is
+numeric when every non-missing cell parses as a float, else categorical (its cells,
+stripped, are the categories); empty cells and the usual missing markers (NA, NaN, null,
+...) are missing. Parquet: integer / float / decimal columns are numeric; string, bool and
+dictionary columns are categorical; other types (dates, nested) are neither.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class Table:
     path: str
     columns: List[str]
     numeric: Dict[str, np.ndarray] = field(default_factory=dict)
+    categorical: Dict[str, np.ndarray] = field(default_factory=dict)
     n_rows: int = 0
 
 
@@ -71,9 +74,12 @@ def _read_csv(path: str) -> Table:
     if not body:
         raise TableError(f"{path}: no data rows")
     for j, name in enumerate(header):
-        col = _parse_numeric([r[j] for r in body])
+        cells = [r[j] for r in body]
+        col = _parse_numeric(cells)
         if col is not None:
             table.numeric[name] = col
+        else:
+            table.categorical[name] = _parse_categorical(cells)
     return table
 
 
@@ -101,6 +107,15 @@ def _parse_numeric(cells: List[str]) -> "np.ndarray | None":
     return out
 
 
+def _parse_categorical(cells: List[str]) -> np.ndarray:
+    """Object array of stripped cell texts, None for missing cells."""
+    out = np.empty(len(cells), dtype=object)
+    for i, c in enumerate(cells):
+        s = c.strip()
+        out[i] = None if s.lower() in MISSING_TOKENS else s
+    return out
+
+
 def _read_parquet(path: str) -> Table:
     try:
         import pyarrow as pa
@@ -123,4 +138,9 @@ def _read_parquet(path: str) -> Table:
         if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
             arr = col.cast(pa.float64()).to_numpy(zero_copy_only=False)
             table.numeric[name] = np.asarray(arr, dtype=np.float64)
+        elif pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_boolean(t) or \
+                pa.types.is_dictionary(t):
+            values = np.empty(data.num_rows, dtype=object)
+            values[:] = col.to_pylist()
+            table.categorical[name] = values
     return table

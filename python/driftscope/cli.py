@@ -1,6 +1,6 @@
 """The ``driftscope`` command line.
 
-``driftscope compare REFERENCE CURRENT``  drift statistics for every shared numeric column
+``driftscope compare REFERENCE CURRENT``  dataset drift report (table, JSON or HTML)
 ``driftscope demo``                       adult vs children's voices: no drift, gradual, sudden
 ``driftscope --version``
 
@@ -21,8 +21,8 @@ import numpy as np
 from . import __version__
 from . import demo as _demo
 from ._io import Table, TableError, read_table
-from ._report import fmt_float, fmt_p, json_number, render_table
-from .stats import js_distance, ks_2samp, psi, wasserstein_distance
+from ._report import fmt_float, fmt_p, render_table
+from .report import DriftReport, compare
 
 __all__ = ["build_parser", "compare_tables", "main"]
 
@@ -54,6 +54,48 @@ def _bins(text: str) -> int:
     return v
 
 
+def _positive(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(v) or v <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text!r}")
+    return v
+
+
+def _unit_open(text: str) -> float:
+    v = _positive(text)
+    if v >= 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1), got {text!r}")
+    return v
+
+
+def _unit_half_open(text: str) -> float:
+    v = _positive(text)
+    if v > 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {text!r}")
+    return v
+
+
+def _assignments(what: str, convert: Any) -> Any:
+    """'VALUE' (every column) or 'A=VALUE,B=VALUE' (per column) -> value or {column: value}."""
+
+    def parse(text: str) -> Any:
+        if "=" not in text:
+            return convert(text.strip())
+        out: Dict[str, Any] = {}
+        for part in text.split(","):
+            name, sep, value = part.partition("=")
+            if not sep or not name.strip() or not value.strip():
+                raise argparse.ArgumentTypeError(f"expected COLUMN={what.upper()} pairs separated by commas, "
+                                                 f"got {part!r}")
+            out[name.strip()] = convert(value.strip())
+        return out
+
+    return parse
+
+
 def _columns(text: str) -> List[str]:
     cols = [c.strip() for c in text.split(",")]
     if not cols or any(not c for c in cols):
@@ -71,22 +113,40 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmp_ = sub.add_parser(
         "compare",
-        help="compare two CSV / Parquet files column by column",
+        help="dataset drift report for two CSV / Parquet files",
         description=(
-            "For every numeric column present in both files: PSI, Jensen-Shannon distance, "
-            "KS statistic and p-value, Wasserstein distance and missing counts. A column "
-            "drifts when PSI >= --psi-threshold. Missing cells (empty, NA, NaN, null) are "
-            "omitted and counted."
+            "Drift report over the columns of two files (driftscope.compare): one test per "
+            "column (Evidently's default rule unless --tests names one), its statistic, "
+            "p-value, threshold and verdict, missing counts, and the dataset verdict. "
+            "Numeric columns are numerical; text / bool columns are categorical. Missing "
+            "cells (empty, NA, NaN, null) are omitted and counted. Exit status 0 whatever "
+            "the verdict."
         ),
     )
     cmp_.add_argument("reference", metavar="REFERENCE", help="reference data (.csv or .parquet)")
     cmp_.add_argument("current", metavar="CURRENT", help="current data (.csv or .parquet)")
     cmp_.add_argument("--columns", type=_columns, default=None, metavar="A,B",
-                      help="only these columns (default: every shared numeric column)")
-    cmp_.add_argument("--format", choices=("table", "json"), default="table", help="output format")
-    cmp_.add_argument("--psi-threshold", type=_threshold, default=0.2, metavar="T",
-                      help="PSI at or above which a column is reported as drifted (default 0.2)")
-    cmp_.add_argument("--bins", type=_bins, default=10, help="quantile bins for PSI / JS (default 10)")
+                      help="only these columns, present in both files (default: every column of REFERENCE; "
+                           "one absent from CURRENT is reported as an error row)")
+    cmp_.add_argument("--tests", type=_assignments("test", str), default=None, metavar="TEST|A=TEST,...",
+                      help="a test for every column (e.g. ks) or per column (a=ks,b=psi); "
+                           "default: the automatic choice")
+    cmp_.add_argument("--thresholds", type=_assignments("threshold", _positive), default=None,
+                      metavar="T|A=T,...", help="a threshold for every column or per column (default: the test's)")
+    cmp_.add_argument("--correction", choices=("bonferroni", "holm", "fdr_bh"), default=None,
+                      help="decide the p-value columns together at --alpha (multiple testing)")
+    cmp_.add_argument("--alpha", type=_unit_open, default=0.05, help="family level of --correction (default 0.05)")
+    cmp_.add_argument("--drift-share", type=_unit_half_open, default=0.5, metavar="S",
+                      help="the dataset drifts when this share of the columns drifts (default 0.5)")
+    cmp_.add_argument("--n-jobs", type=int, default=1, metavar="N",
+                      help="worker threads over columns (default 1; 0 = all cores)")
+    cmp_.add_argument("--format", choices=("table", "json", "html"), default="table",
+                      help="table (default), json (the DriftReport.to_dict schema) or html (needs --output)")
+    cmp_.add_argument("--output", "-o", default=None, metavar="PATH",
+                      help="write the report to PATH (default: standard output; required for html)")
+    cmp_.add_argument("--psi-threshold", type=_threshold, default=None, metavar="T",
+                      help="deprecated: the same as --tests psi --thresholds T")
+    cmp_.add_argument("--bins", type=_bins, default=None, help="deprecated: only 10 (the report's PSI binning)")
 
     dem = sub.add_parser(
         "demo",
@@ -124,17 +184,42 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
+    tests, thresholds = args.tests, args.thresholds
+    if args.psi_threshold is not None:
+        if tests is not None or thresholds is not None:
+            raise CliError("--psi-threshold cannot be combined with --tests / --thresholds")
+        print("driftscope: warning: --psi-threshold is deprecated; use --tests psi --thresholds T",
+              file=sys.stderr)
+        tests, thresholds = "psi", args.psi_threshold
+    if args.bins is not None and args.bins != 10:
+        raise CliError("--bins is no longer supported: the report's PSI uses 10 reference-quantile bins")
+    if args.format == "html" and args.output is None:
+        raise CliError("--format html needs --output PATH (e.g. --output report.html)")
+    if args.n_jobs < 0:
+        raise CliError(f"--n-jobs must be >= 0, got {args.n_jobs}")
     try:
         ref = read_table(args.reference)
         cur = read_table(args.current)
     except TableError as e:
         raise CliError(str(e)) from None
-    report = compare_tables(ref, cur, columns=args.columns, psi_threshold=args.psi_threshold, bins=args.bins)
+    report = compare_tables(ref, cur, columns=args.columns, tests=tests, thresholds=thresholds,
+                            correction=args.correction, drift_share=args.drift_share, n_jobs=args.n_jobs,
+                            alpha=args.alpha)
     if args.format == "json":
-        json.dump(report, out, indent=2, allow_nan=False)
-        out.write("\n")
+        text = report.to_json(indent=2) + "\n"
+    elif args.format == "html":
+        text = report.to_html()
     else:
-        out.write(_compare_text(report))
+        text = _compare_text(report, ref, cur)
+    if args.output is None:
+        out.write(text)
+        return EXIT_OK
+    try:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as e:
+        raise CliError(f"{args.output}: cannot write ({e.strerror})") from None
+    print(f"driftscope: wrote {args.format} report to {args.output}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -142,13 +227,17 @@ def compare_tables(
     ref: Table,
     cur: Table,
     columns: Optional[Sequence[str]] = None,
-    psi_threshold: float = 0.2,
-    bins: int = 10,
-) -> Dict[str, Any]:
-    """Drift statistics for the shared numeric columns of two tables, as a JSON-ready dict.
+    tests: Any = None,
+    thresholds: Any = None,
+    correction: Optional[str] = None,
+    drift_share: float = 0.5,
+    n_jobs: int = 1,
+    alpha: float = 0.05,
+) -> DriftReport:
+    """The drift report (:func:`driftscope.compare`) of two tables read by ``read_table``.
 
-    Raises :class:`CliError` when a requested column is absent or not numeric, or when the
-    tables share no numeric column.
+    Raises :class:`CliError` when a requested column is absent from a file, when the files
+    share no column, or for a request driftscope.compare rejects (unknown test, ...).
     """
     if columns is not None:
         for c in columns:
@@ -156,119 +245,65 @@ def compare_tables(
                 if c not in t.columns:
                     raise CliError(f"column {c!r} is not in the {side} file {t.path} "
                                    f"(columns: {', '.join(t.columns)})")
-                if c not in t.numeric:
-                    raise CliError(f"column {c!r} in the {side} file {t.path} is not numeric")
         selected = list(dict.fromkeys(columns))
-        skipped: List[str] = []
     else:
-        shared = [c for c in ref.columns if c in cur.columns]
-        selected = [c for c in shared if c in ref.numeric and c in cur.numeric]
-        skipped = [c for c in shared if c not in selected]
-        if not selected:
-            raise CliError(f"no shared numeric columns between {ref.path} and {cur.path}")
+        selected = list(ref.columns)
+        if not any(c in cur.columns for c in selected):
+            raise CliError(f"no shared columns between {ref.path} and {cur.path}")
 
-    results = [_compare_column(c, ref.numeric[c], cur.numeric[c], psi_threshold, bins) for c in selected]
-    return {
-        "reference": ref.path,
-        "current": cur.path,
-        "settings": {
-            "psi_threshold": psi_threshold,
-            "bins": bins,
-            "binning": "quantile",
-            "epsilon": 1e-4,
-            "js_base": 2,
-            "ks_alternative": "two-sided",
-            "nan_policy": "omit",
-        },
-        "rows": {"reference": ref.n_rows, "current": cur.n_rows},
-        "columns": results,
-        "skipped_columns": skipped,
-        "drifted_columns": [r["column"] for r in results if r["drift"]],
-    }
+    def side(t: Table) -> Dict[str, Any]:
+        # columns of neither kind (e.g. Parquet dates) are passed as an error-producing dtype
+        return {c: t.numeric[c] if c in t.numeric else t.categorical.get(c, np.array([], dtype="datetime64[ns]"))
+                for c in t.columns}
 
-
-def _compare_column(name: str, r: np.ndarray, c: np.ndarray, threshold: float, bins: int) -> Dict[str, Any]:
-    r_ok = r[~np.isnan(r)]
-    c_ok = c[~np.isnan(c)]
-    row: Dict[str, Any] = {
-        "column": name,
-        "n_reference": int(r_ok.size),
-        "n_current": int(c_ok.size),
-        "missing_reference": int(r.size - r_ok.size),
-        "missing_current": int(c.size - c_ok.size),
-        "psi": None,
-        "js_distance": None,
-        "ks_statistic": None,
-        "ks_pvalue": None,
-        "ks_method": None,
-        "wasserstein": None,
-        "drift": False,
-        "verdict": "no data",
-        "note": None,
-    }
-    if r_ok.size == 0 or c_ok.size == 0:
-        side = "reference" if r_ok.size == 0 else "current"
-        row["note"] = f"no non-missing values in the {side} file"
-        return row
     try:
-        p = psi(r_ok, c_ok, bins=bins)
-        js = js_distance(r_ok, c_ok, bins=bins)
-        ks = ks_2samp(r_ok, c_ok)
-        w1 = wasserstein_distance(r_ok, c_ok)
+        return compare(side(ref), side(cur), columns=selected, tests=tests, thresholds=thresholds,
+                       correction=correction, drift_share=drift_share, n_jobs=n_jobs, alpha=alpha)
     except ValueError as e:
-        raise CliError(f"column {name!r}: {e}") from None
-    row.update(
-        psi=json_number(p.statistic),
-        js_distance=json_number(js.statistic),
-        ks_statistic=json_number(ks.statistic),
-        ks_pvalue=json_number(ks.pvalue),
-        ks_method=ks.method,
-        wasserstein=json_number(w1),
-    )
-    drift = bool(p.statistic >= threshold)
-    row["drift"] = drift
-    row["verdict"] = "DRIFT" if drift else "ok"
-    return row
+        raise CliError(str(e)) from None
 
 
-def _compare_text(report: Dict[str, Any]) -> str:
-    s = report["settings"]
-    header = ["column", "PSI", "JS", "KS", "KS p", "Wasserstein", "n ref", "n cur",
+def _compare_text(report: DriftReport, ref: Table, cur: Table) -> str:
+    d = report.to_dict()
+    header = ["column", "type", "test", "statistic", "p-value", "threshold", "score", "n ref", "n cur",
               "miss ref", "miss cur", "verdict"]
     rows = []
-    for r in report["columns"]:
+    for c in d["columns"]:
+        if c["error"] is not None:
+            verdict = "error"
+        else:
+            verdict = "DRIFT" if c["drift"] else "ok"
+        p = c["pvalue_adjusted"] if c["pvalue_adjusted"] is not None else c["pvalue"]
+        kind = {"pvalue": "p<", "distance": "d>="}.get(c["threshold_kind"] or "", "")
         rows.append([
-            r["column"], _f(r["psi"]), _f(r["js_distance"]), _f(r["ks_statistic"]),
-            fmt_p(r["ks_pvalue"]) if isinstance(r["ks_pvalue"], float) else "-",
-            _f(r["wasserstein"]), str(r["n_reference"]), str(r["n_current"]),
-            str(r["missing_reference"]), str(r["missing_current"]), r["verdict"],
+            c["name"], c["type"], c["test"] or "-", fmt_float(c["statistic"]), fmt_p(p),
+            f"{kind}{c['threshold']:g}" if c["threshold"] is not None else "-",
+            fmt_float(c["score"], 2) if c["score"] is not None else ("inf" if verdict == "DRIFT" else "-"),
+            str(c["n_reference"]), str(c["n_current"]), str(c["missing_reference"]), str(c["missing_current"]),
+            verdict,
         ])
+    ds = d["dataset"]
     lines = [
-        f"reference: {report['reference']} ({report['rows']['reference']} rows)",
-        f"current:   {report['current']} ({report['rows']['current']} rows)",
+        f"reference: {ref.path} ({d['n_reference']} rows)",
+        f"current:   {cur.path} ({d['n_current']} rows)",
         "",
-        render_table(header, rows, align="l" + "r" * 9 + "l"),
+        render_table(header, rows, align="lll" + "r" * 8 + "l"),
         "",
     ]
-    drifted = report["drifted_columns"]
-    n = len(report["columns"])
-    if drifted:
-        lines.append(f"drift in {len(drifted)} of {n} columns (PSI >= {s['psi_threshold']:g}): "
-                     + ", ".join(drifted))
+    drifted = [c["name"] for c in d["columns"] if c["drift"]]
+    tested = ds["n_columns"] - ds["n_errors"]
+    if ds["correction"]:
+        rule = f"{ds['correction']} correction at alpha {ds['alpha']:g}: drift if any column drifts"
     else:
-        lines.append(f"no drift in {n} columns (PSI < {s['psi_threshold']:g})")
-    for r in report["columns"]:
-        if r["note"]:
-            lines.append(f"note: {r['column']}: {r['note']}")
-    if report["skipped_columns"]:
-        lines.append("skipped (not numeric in both files): " + ", ".join(report["skipped_columns"]))
+        rule = f"share {ds['share_drifted']:.3g} vs drift share {ds['drift_share']:g}"
+    lines.append(f"dataset drift: {'YES' if ds['drift'] else 'no'} ({ds['n_drifted']} of {tested} tested "
+                 f"columns drifted; {rule})")
+    if drifted:
+        lines.append("drifted: " + ", ".join(drifted))
+    for c in d["columns"]:
+        if c["error"] is not None:
+            lines.append(f"error: {c['name']}: {c['error']}")
     return "\n".join(lines) + "\n"
-
-
-def _f(x: Any) -> str:
-    if isinstance(x, str):
-        return x
-    return fmt_float(x)
 
 
 # --------------------------------------------------------------------------- demo

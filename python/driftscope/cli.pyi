@@ -2,6 +2,7 @@ import argparse
 from typing import Any, Dict, Optional, Sequence
 
 from ._io import Table
+from .report import DriftReport
 
 __all__ = ["build_parser", "compare_tables", "main"]
 
@@ -16,6 +17,10 @@ def compare_tables(
     ref: Table,
     cur: Table,
     columns: Optional[Sequence[str]] = None,
-    psi_threshold: float = 0.2,
-    bins: int = 10,
-) -> Dict[str, Any]: ...
+    tests: Any = None,
+    thresholds: Any = None,
+    correction: Optional[str] = None,
+    drift_share: float = 0.5,
+    n_jobs: int = 1,
+    alpha: float = 0.05,
+) -> DriftReport: ...

@@ -38,6 +38,8 @@ from ._core import (
     ttest_ind,
     two_proportion_ztest,
 )
+from ._core import Anderson_ksampResult, Epps_Singleton_2sampResult, anderson_ksamp, epps_singleton_2samp
+from ._core import MMDResult, mmd  # multivariate: Gaussian-kernel MMD (register_mmd)
 
 __all__ = [
     "Chi2ContingencyResult",
@@ -55,6 +57,12 @@ __all__ = [
     "multipletests",
     "ttest_ind",
     "two_proportion_ztest",
+    "Anderson_ksampResult",
+    "Epps_Singleton_2sampResult",
+    "anderson_ksamp",
+    "epps_singleton_2samp",
+    "MMDResult",
+    "mmd",
     "CategoricalDriftResult",
     "DriftResult",
     "KstestResult",
@@ -64,6 +72,11 @@ __all__ = [
     "ks_2samp",
     "psi",
     "wasserstein_distance",
+    "hellinger",
+    "kl_divergence",
+    "linf_distance",
+    "normed_wasserstein",
+    "total_variation",
 ]
 
 _NAN_POLICIES = ("propagate", "raise", "omit")
@@ -372,11 +385,11 @@ def _categorical_drift(
         ref_vals = ref_vals.astype(object)
         cur_vals = cur_vals.astype(object)
 
-    categories, ref_counts = _sorted_unique(ref_vals)
+    categories, _ = _sorted_unique(ref_vals)
     codes = _category_codes(categories, cur_vals)
     k = categories.size
-    cur_counts = np.bincount(codes, minlength=k + 1).astype(np.int64)
-    ref_counts = np.concatenate([ref_counts.astype(np.int64), np.zeros(1, dtype=np.int64)])
+    # counted in C++ (code k: the bin of the categories the reference never saw)
+    ref_counts, cur_counts, _, _ = _core.count_categories(_category_codes(categories, ref_vals), codes, k + 1)
     unseen: List[Any] = []
     if cur_counts[k]:
         unseen_vals, _ = _sorted_unique(cur_vals[codes == k])
@@ -492,6 +505,146 @@ def js_distance(
         binning=_binning_arg(binning, fn),
         base=base,
         nan_policy=nan_policy,
+    )
+
+
+def _binned_distance(
+    fn: str,
+    reference: Any,
+    current: Any,
+    bins: Any,
+    binning: Any,
+    categorical: Any,
+    nan_policy: Any,
+    numeric: Any,
+    counts: Any,
+) -> Union[DriftResult, CategoricalDriftResult]:
+    """The shared path of hellinger / total_variation / linf_distance / kl_divergence:
+    categorical data through _categorical_drift with ``counts(ref_counts, cur_counts)``,
+    numeric data through ``numeric(reference, current, bins=..., binning=..., nan_policy=...)``."""
+    _validate_common(fn, nan_policy, categorical)
+    reference = _as_array_keep_objects(reference)
+    current = _as_array_keep_objects(current)
+    if _is_categorical(reference, current, categorical):
+        return _categorical_drift(reference, current, fn, nan_policy, counts)
+    return numeric(
+        _numeric(reference, fn, "reference"),
+        _numeric(current, fn, "current"),
+        bins=bins,
+        binning=_binning_arg(binning, fn),
+        nan_policy=nan_policy,
+    )
+
+
+def hellinger(
+    reference: Any,
+    current: Any,
+    bins: int = 10,
+    binning: Union[str, Sequence[float], np.ndarray] = "quantile",
+    *,
+    categorical: Optional[bool] = None,
+    nan_policy: str = "omit",
+) -> Union[DriftResult, CategoricalDriftResult]:
+    """Hellinger distance between the binned reference and current proportions.
+
+    ``sqrt(1 - sum(sqrt(r * c)))`` in [0, 1] (computed as ``||sqrt(r) - sqrt(c)||_2 / sqrt(2)``,
+    the definition of Evidently's ``hellinger``), on the same bins as :func:`psi` (including
+    the categorical rules).
+    """
+    return _binned_distance(
+        "hellinger", reference, current, bins, binning, categorical, nan_policy, _core.hellinger,
+        _core.hellinger_counts,
+    )
+
+
+def total_variation(
+    reference: Any,
+    current: Any,
+    bins: int = 10,
+    binning: Union[str, Sequence[float], np.ndarray] = "quantile",
+    *,
+    categorical: Optional[bool] = None,
+    nan_policy: str = "omit",
+) -> Union[DriftResult, CategoricalDriftResult]:
+    """Total variation distance ``sum(|r - c|) / 2`` in [0, 1] on the bins of :func:`psi`."""
+    return _binned_distance(
+        "total_variation", reference, current, bins, binning, categorical, nan_policy, _core.total_variation,
+        _core.total_variation_counts,
+    )
+
+
+def linf_distance(
+    reference: Any,
+    current: Any,
+    bins: int = 10,
+    binning: Union[str, Sequence[float], np.ndarray] = "quantile",
+    *,
+    categorical: Optional[bool] = None,
+    nan_policy: str = "omit",
+) -> Union[DriftResult, CategoricalDriftResult]:
+    """L-infinity distance ``max(|r - c|)`` in [0, 1] on the bins of :func:`psi`."""
+    return _binned_distance(
+        "linf_distance", reference, current, bins, binning, categorical, nan_policy, _core.linf_distance,
+        _core.linf_distance_counts,
+    )
+
+
+def _is_real(x: Any) -> bool:
+    return not isinstance(x, (bool, np.bool_)) and isinstance(x, (int, float, np.integer, np.floating))
+
+
+def kl_divergence(
+    reference: Any,
+    current: Any,
+    bins: int = 10,
+    binning: Union[str, Sequence[float], np.ndarray] = "quantile",
+    epsilon: float = 1e-4,
+    base: Optional[float] = None,
+    *,
+    categorical: Optional[bool] = None,
+    nan_policy: str = "omit",
+) -> Union[DriftResult, CategoricalDriftResult]:
+    """Kullback–Leibler divergence KL(reference ‖ current) on the bins of :func:`psi`.
+
+    On the bins where either sample has a value, each proportion is floored at
+    ``epsilon`` (as in :func:`psi`; ``0 <= epsilon < 1``) and the floored vectors are
+    renormalized, i.e. ``scipy.stats.entropy(max(r, epsilon), max(c, epsilon), base)``.
+    ``epsilon=0`` gives the unsmoothed divergence (inf when the current sample has an empty
+    bin the reference does not). ``base=None``: natural log (nats).
+    """
+    fn = "kl_divergence"
+    if not _is_real(epsilon) or not (0.0 <= float(epsilon) < 1.0):
+        raise ValueError(f"{fn}: epsilon must be >= 0 and < 1, got {epsilon!r}")
+    if base is not None and (
+        not _is_real(base) or not (0.0 < float(base) < float("inf")) or float(base) == 1.0
+    ):
+        raise ValueError(f"{fn}: base must be None or finite, > 0 and != 1, got {base!r}")
+    eps = float(epsilon)
+    b = None if base is None else float(base)
+
+    def numeric(ref: Any, cur: Any, **kw: Any) -> DriftResult:
+        return _core.kl_divergence(ref, cur, epsilon=eps, base=b, **kw)
+
+    return _binned_distance(
+        fn, reference, current, bins, binning, categorical, nan_policy, numeric,
+        lambda r, c: _core.kl_divergence_counts(r, c, epsilon=eps, base=b),
+    )
+
+
+def normed_wasserstein(reference: Any, current: Any, nan_policy: str = "omit") -> DriftResult:
+    """Wasserstein distance divided by the standard deviation of the reference.
+
+    ``scipy.stats.wasserstein_distance(reference, current) / numpy.std(reference)`` on the
+    non-missing values: the drift score of Evidently's ``wasserstein`` stattest (default
+    threshold 0.1), except that the scale is not floored at 0.001: a constant reference
+    gives 0 when the current sample is the same constant and inf otherwise. Returns a
+    :class:`DriftResult` with empty ``edges`` and counts.
+    """
+    fn = "normed_wasserstein"
+    if not isinstance(nan_policy, str) or nan_policy not in _NAN_POLICIES:
+        raise ValueError(f"{fn}: nan_policy must be one of 'propagate', 'raise', 'omit', got {nan_policy!r}")
+    return _core.normed_wasserstein(
+        _numeric(reference, fn, "reference"), _numeric(current, fn, "current"), nan_policy=nan_policy
     )
 
 

@@ -22,6 +22,12 @@ from ._core import mannwhitneyu as mannwhitneyu
 from ._core import multipletests as multipletests
 from ._core import ttest_ind as ttest_ind
 from ._core import two_proportion_ztest as two_proportion_ztest
+from ._core import Anderson_ksampResult as Anderson_ksampResult
+from ._core import Epps_Singleton_2sampResult as Epps_Singleton_2sampResult
+from ._core import anderson_ksamp as anderson_ksamp
+from ._core import epps_singleton_2samp as epps_singleton_2samp
+from ._core import MMDResult as MMDResult
+from ._core import mmd as mmd
 
 __all__ = [
     "Chi2ContingencyResult",
@@ -39,6 +45,12 @@ __all__ = [
     "multipletests",
     "ttest_ind",
     "two_proportion_ztest",
+    "Anderson_ksampResult",
+    "Epps_Singleton_2sampResult",
+    "anderson_ksamp",
+    "epps_singleton_2samp",
+    "MMDResult",
+    "mmd",
     "CategoricalDriftResult",
     "DriftResult",
     "KstestResult",
@@ -48,6 +60,11 @@ __all__ = [
     "ks_2samp",
     "psi",
     "wasserstein_distance",
+    "hellinger",
+    "kl_divergence",
+    "linf_distance",
+    "normed_wasserstein",
+    "total_variation",
 ]
 
 _Binning = Union[str, npt.ArrayLike]
@@ -104,3 +121,42 @@ def js_distance(
     categorical: Optional[bool] = None,
     nan_policy: str = "omit",
 ) -> Union[DriftResult, CategoricalDriftResult]: ...
+def hellinger(
+    reference: Any,
+    current: Any,
+    bins: int = 10,
+    binning: _Binning = "quantile",
+    *,
+    categorical: Optional[bool] = None,
+    nan_policy: str = "omit",
+) -> Union[DriftResult, CategoricalDriftResult]: ...
+def total_variation(
+    reference: Any,
+    current: Any,
+    bins: int = 10,
+    binning: _Binning = "quantile",
+    *,
+    categorical: Optional[bool] = None,
+    nan_policy: str = "omit",
+) -> Union[DriftResult, CategoricalDriftResult]: ...
+def linf_distance(
+    reference: Any,
+    current: Any,
+    bins: int = 10,
+    binning: _Binning = "quantile",
+    *,
+    categorical: Optional[bool] = None,
+    nan_policy: str = "omit",
+) -> Union[DriftResult, CategoricalDriftResult]: ...
+def kl_divergence(
+    reference: Any,
+    current: Any,
+    bins: int = 10,
+    binning: _Binning = "quantile",
+    epsilon: float = 1e-4,
+    base: Optional[float] = None,
+    *,
+    categorical: Optional[bool] = None,
+    nan_policy: str = "omit",
+) -> Union[DriftResult, CategoricalDriftResult]: ...
+def normed_wasserstein(reference: Any, current: Any, nan_policy: str = "omit") -> DriftResult: ...

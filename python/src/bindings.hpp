@@ -26,6 +26,10 @@ void register_profile(py::module_& m);
 void register_rank_tests(py::module_& m);
 void register_cvm_energy(py::module_& m);
 void register_categorical(py::module_& m);
+void register_anderson_epps(py::module_& m);
+void register_distances(py::module_& m);
+void register_report(py::module_& m);
+void register_mmd(py::module_& m);
 
 /// Raises ValueError("<fn>: <message>") through the C++ error helpers (translated).
 template <class... Args>

@@ -14,4 +14,8 @@ PYBIND11_MODULE(_core, m) {
   dp::register_rank_tests(m);
   dp::register_cvm_energy(m);
   dp::register_categorical(m);
+  dp::register_anderson_epps(m);
+  dp::register_distances(m);
+  dp::register_report(m);
+  dp::register_mmd(m);
 }

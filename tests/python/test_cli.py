@@ -58,38 +58,37 @@ def test_compare_json_flags_drifted_column(csv_pair, capsys):
     code, out, err = run_main(capsys, "compare", ref, cur, "--format", "json")
     assert code == 0, err
     report = json.loads(out)
-    cols = {c["column"]: c for c in report["columns"]}
-    assert set(cols) == {"stable", "shifted"}
-    assert cols["shifted"]["drift"] is True and cols["shifted"]["verdict"] == "DRIFT"
-    assert cols["stable"]["drift"] is False and cols["stable"]["verdict"] == "ok"
-    assert report["drifted_columns"] == ["shifted"]
-    assert report["skipped_columns"] == ["city"]
-    assert report["settings"]["psi_threshold"] == 0.2
+    cols = {c["name"]: c for c in report["columns"]}
+    assert list(cols) == ["stable", "shifted", "city", "only_ref"]
+    assert cols["shifted"]["drift"] is True and cols["shifted"]["test"] == "wasserstein"
+    assert cols["stable"]["drift"] is False
+    assert cols["city"]["type"] == "categorical" and cols["city"]["test"] == "jensenshannon"
+    assert cols["only_ref"]["error"] == "column 'only_ref' is not in the current data"
+    assert cols["only_ref"]["drift"] is None
     assert cols["stable"]["missing_reference"] == 5 and cols["stable"]["missing_current"] == 0
     assert cols["shifted"]["missing_current"] == 2
     assert cols["stable"]["n_reference"] == 2995
-    for c in cols.values():
-        for key in ("psi", "js_distance", "ks_statistic", "ks_pvalue", "wasserstein"):
-            assert isinstance(c[key], float)
-        assert c["ks_method"] in ("exact", "asymp")
-    assert cols["shifted"]["ks_pvalue"] < 1e-10
-    assert cols["shifted"]["wasserstein"] == pytest.approx(3.0, abs=0.3)
+    assert report["dataset"]["n_drifted"] == 1 and report["dataset"]["n_errors"] == 1
+    assert report["dataset"]["drift"] is False  # 1 of 3 tested columns
+    assert (report["n_reference"], report["n_current"]) == (3000, 2000)
 
 
 def test_compare_values_equal_library(csv_pair, capsys):
     ref, cur = csv_pair
-    code, out, _ = run_main(capsys, "compare", ref, cur, "--format", "json", "--columns", "shifted")
+    code, out, _ = run_main(capsys, "compare", ref, cur, "--format", "json", "--columns", "shifted",
+                            "--tests", "ks")
     assert code == 0
     (col,) = json.loads(out)["columns"]
+    import csv as _csv
+
     def column(path):
-        with open(path, newline="") as f:
-            cells = [row["shifted"].strip() for row in csv.DictReader(f)]
-        return np.array([float(v) for v in cells if v.lower() not in ("", "na", "n/a", "nan", "null")])
+        with open(path) as f:
+            rows = list(_csv.DictReader(f))
+        return np.array([float(r["shifted"]) if r["shifted"].strip() not in ("", "N/A") else np.nan for r in rows])
 
     r, c = column(ref), column(cur)
-    assert col["psi"] == driftscope.psi(r, c).statistic
-    assert col["ks_statistic"] == driftscope.ks_2samp(r, c).statistic
-    assert col["wasserstein"] == driftscope.wasserstein_distance(r, c)
+    k = driftscope.ks_2samp(r, c, nan_policy="omit")
+    assert col["statistic"] == k.statistic and col["pvalue"] == k.pvalue
 
 
 def test_compare_table_output(csv_pair, capsys):
@@ -98,46 +97,56 @@ def test_compare_table_output(csv_pair, capsys):
     assert code == 0, err
     lines = out.splitlines()
     header = next(line for line in lines if line.startswith("column"))
-    assert "PSI" in header and "KS p" in header and "verdict" in header
+    assert "test" in header and "p-value" in header and "verdict" in header
     shifted = next(line for line in lines if line.startswith("shifted"))
     stable = next(line for line in lines if line.startswith("stable"))
     assert shifted.rstrip().endswith("DRIFT")
     assert stable.rstrip().endswith("ok")
-    assert "drift in 1 of 2 columns" in out
+    assert "dataset drift: no (1 of 3 tested columns drifted" in out
+    assert "error: only_ref: column 'only_ref' is not in the current data" in out
 
 
 def test_compare_threshold_changes_verdict(csv_pair, capsys):
     ref, cur = csv_pair
-    code, out, _ = run_main(capsys, "compare", ref, cur, "--format", "json", "--psi-threshold", "1000")
+    code, out, _ = run_main(capsys, "compare", ref, cur, "--format", "json", "--thresholds", "1000")
     assert code == 0
-    assert json.loads(out)["drifted_columns"] == []
+    assert json.loads(out)["dataset"]["n_drifted"] == 0
+    # the deprecated option still works: PSI with that threshold on every column
+    code, out, err = run_main(capsys, "compare", ref, cur, "--format", "json", "--psi-threshold", "1000")
+    assert code == 0 and "deprecated" in err
+    cols = json.loads(out)["columns"]
+    assert {c["test"] for c in cols if c["error"] is None} == {"psi"}
+    assert all(c["threshold"] == 1000 for c in cols if c["error"] is None)
 
 
 def test_compare_all_missing_column_reported(tmp_path, capsys):
-    ref = write_csv(tmp_path / "r.csv", {"a": ["1", "2", "3"], "b": ["1", "2", "3"]})
-    cur = write_csv(tmp_path / "c.csv", {"a": ["", "NA", ""], "b": ["2", "3", "4"]})
+    ref = write_csv(tmp_path / "r.csv", {"a": ["1", "2", "3"]})
+    cur = write_csv(tmp_path / "c.csv", {"a": ["", "NA", "nan"]})
     code, out, err = run_main(capsys, "compare", ref, cur, "--format", "json")
     assert code == 0, err
     a = json.loads(out)["columns"][0]
-    assert a["verdict"] == "no data" and a["psi"] is None and a["missing_current"] == 3
+    assert a["drift"] is None and a["statistic"] is None and a["missing_current"] == 3
+    assert "no non-missing values" in a["error"]
 
 
 def test_compare_parquet(tmp_path, capsys):
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
-    rng = np.random.default_rng(5)
-    pq.write_table(pa.table({"x": rng.normal(size=500), "k": pa.array(list(range(499)) + [None])}),
-                   tmp_path / "r.parquet")
-    pq.write_table(pa.table({"x": rng.normal(3, 1, 400), "k": pa.array(list(range(400)))}), tmp_path / "c.parquet")
+    rng = np.random.default_rng(1)
+    pq.write_table(pa.table({"x": rng.normal(0, 1, 500), "k": pa.array([None] + list(range(499))),
+                             "s": pa.array(["u", "v"] * 250)}), tmp_path / "r.parquet")
+    pq.write_table(pa.table({"x": rng.normal(2, 1, 400), "k": pa.array(list(range(400))),
+                             "s": pa.array(["u", "v", "v", None] * 100)}), tmp_path / "c.parquet")
     code, out, err = run_main(capsys, "compare", str(tmp_path / "r.parquet"), str(tmp_path / "c.parquet"),
                               "--format", "json")
     assert code == 0, err
-    cols = {c["column"]: c for c in json.loads(out)["columns"]}
+    cols = {c["name"]: c for c in json.loads(out)["columns"]}
     assert cols["x"]["drift"] is True
     assert cols["k"]["missing_reference"] == 1
+    assert cols["s"]["type"] == "categorical" and cols["s"]["missing_current"] == 100
 
 
-# --------------------------------------------------------------------------- errors (exit 2)
+# --------------------------------------------------------------------------- errors
 
 
 def test_error_missing_file(tmp_path, csv_pair, capsys):
@@ -147,11 +156,11 @@ def test_error_missing_file(tmp_path, csv_pair, capsys):
     assert "nope.csv" in err and "no such file" in err
 
 
-def test_error_no_shared_numeric_columns(tmp_path, capsys):
-    ref = write_csv(tmp_path / "r.csv", {"a": ["1", "2"], "s": ["x", "y"]})
-    cur = write_csv(tmp_path / "c.csv", {"b": ["1", "2"], "s": ["x", "z"]})
+def test_error_no_shared_columns(tmp_path, capsys):
+    ref = write_csv(tmp_path / "r.csv", {"a": ["1", "2"]})
+    cur = write_csv(tmp_path / "c.csv", {"b": ["1", "2"]})
     code, _, err = run_main(capsys, "compare", ref, cur)
-    assert code == 2 and "no shared numeric columns" in err
+    assert code == 2 and "no shared columns" in err
 
 
 def test_error_unknown_column(csv_pair, capsys):
@@ -162,10 +171,10 @@ def test_error_unknown_column(csv_pair, capsys):
     assert code == 2 and "only_ref" in err and "current" in err
 
 
-def test_error_non_numeric_column_requested(csv_pair, capsys):
+def test_error_numerical_test_on_categorical_column(csv_pair, capsys):
     ref, cur = csv_pair
-    code, _, err = run_main(capsys, "compare", ref, cur, "--columns", "city")
-    assert code == 2 and "not numeric" in err
+    code, _, err = run_main(capsys, "compare", ref, cur, "--columns", "city", "--tests", "ks")
+    assert code == 2 and "does not apply to the categorical column 'city'" in err
 
 
 @pytest.mark.parametrize(
@@ -206,11 +215,16 @@ def test_error_bad_threshold(csv_pair, capsys, value):
     ref, cur = csv_pair
     code, _, err = run_main(capsys, "compare", ref, cur, f"--psi-threshold={value}")
     assert code == 2 and "psi-threshold" in err
+    code, _, err = run_main(capsys, "compare", ref, cur, f"--thresholds={value}")
+    assert code == 2 and "thresholds" in err
 
 
 def test_error_bad_bins_and_format(csv_pair, capsys):
     ref, cur = csv_pair
     assert run_main(capsys, "compare", ref, cur, "--bins", "1")[0] == 2
+    code, _, err = run_main(capsys, "compare", ref, cur, "--bins", "20")
+    assert code == 2 and "--bins is no longer supported" in err
+    assert run_main(capsys, "compare", ref, cur, "--bins", "10")[0] == 0
     assert run_main(capsys, "compare", ref, cur, "--format", "xml")[0] == 2
 
 
@@ -279,7 +293,7 @@ def test_subprocess_compare_and_errors(csv_pair, tmp_path):
     ref, cur = csv_pair
     p = run_module("compare", ref, cur, "--format", "json")
     assert p.returncode == 0, p.stderr
-    assert json.loads(p.stdout)["drifted_columns"] == ["shifted"]
+    assert [c["name"] for c in json.loads(p.stdout)["columns"] if c["drift"]] == ["shifted"]
     p = run_module("compare", ref, str(tmp_path / "absent.csv"))
     assert p.returncode == 2 and "absent.csv" in p.stderr and p.stdout == ""
     p = run_module("compare", ref, cur, "--psi-threshold", "-3")
