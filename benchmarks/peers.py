@@ -79,6 +79,31 @@ def numpy_psi_one_shot(ref: np.ndarray, cur: np.ndarray, bins: int = 10, eps: fl
     return float(np.sum((c - r) * np.log(c / r)))
 
 
+def numpy_kl_one_shot(ref: np.ndarray, cur: np.ndarray, bins: int = 10, eps: float = 1e-4) -> float:
+    """KL(ref || cur) on reference-decile bins, proportions floored at eps (scipy.stats.entropy renormalizes)."""
+    edges = np.unique(np.quantile(ref, np.arange(1, bins) / bins))
+    r = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=edges.size + 1) / ref.size
+    c = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=edges.size + 1) / cur.size
+    return float(scipy.stats.entropy(np.maximum(r, eps), np.maximum(c, eps)))
+
+
+def mmd_cases(case: Callable[..., None], rng: np.random.Generator, quick: bool) -> None:
+    """MMD on 2,000 x 10 against alibi-detect's MMDDrift when it is installed (it needs torch or
+    tensorflow, several GB: `pip install alibi-detect[torch]`); otherwise driftscope alone is not
+    a comparison and the case is left out."""
+    try:
+        from alibi_detect.cd import MMDDrift
+    except ImportError:
+        print("peers: alibi-detect not installed, MMD case skipped", file=sys.stderr)
+        return
+    n = 200 if quick else 2_000
+    x = rng.normal(0.0, 1.0, (n, 10)).astype(np.float32)
+    y = rng.normal(0.1, 1.0, (n, 10)).astype(np.float32)
+    detector = MMDDrift(x, backend="pytorch", p_val=0.05, n_permutations=100)
+    case("mmd (exact, 100 permutations)", f"{n}x10+{n}x10", lambda: driftscope.mmd(x, y).statistic,
+         "alibi-detect MMDDrift (pytorch)", lambda: float(detector.predict(y)["data"]["distance"]))
+
+
 # --------------------------------------------------------------------------- cases
 
 
@@ -136,6 +161,7 @@ def run_cases(quick: bool, repeats: int, seed: int) -> List[Dict[str, Any]]:
          lambda: scipy.spatial.distance.jensenshannon(p, q))
     for size in ((1_000, 10_000) if quick else (100_000, 1_000_000)):
         catalogue_cases(case, rng, size)
+    mmd_cases(case, rng, quick)
     return rows
 
 
@@ -160,6 +186,14 @@ def catalogue_cases(case: Callable[..., None], rng: np.random.Generator, n: int)
          "statsmodels multipletests", lambda: smm.multipletests(pv, method="holm")[1], value=lambda a: a)
     case("multipletests (fdr_bh)", _n(n), lambda: driftscope.multipletests(pv, method="fdr_bh")[1],
          "statsmodels multipletests", lambda: smm.multipletests(pv, method="fdr_bh")[1], value=lambda a: a)
+    case("anderson_ksamp (asymptotic)", size, lambda: driftscope.anderson_ksamp([x, y]), "scipy.stats.anderson_ksamp",
+         lambda: scipy.stats.anderson_ksamp([x, y]), value=lambda r: (r.statistic, r.pvalue))
+    case("epps_singleton_2samp", size, lambda: driftscope.epps_singleton_2samp(x, y),
+         "scipy.stats.epps_singleton_2samp", lambda: scipy.stats.epps_singleton_2samp(x, y), value=two)
+    case("normed_wasserstein", size, lambda: driftscope.normed_wasserstein(x, y).statistic,
+         "scipy wasserstein_distance / np.std", lambda: scipy.stats.wasserstein_distance(x, y) / np.std(x))
+    case("kl_divergence (10 quantile bins)", size, lambda: driftscope.kl_divergence(x, y).statistic,
+         "numpy quantile+searchsorted+bincount, scipy.stats.entropy", lambda: numpy_kl_one_shot(x, y))
     table = np.stack([rng.integers(1, 1000, n // 100), rng.integers(1, 1000, n // 100)]).astype(np.float64)
     case("chi2_contingency (2 x k)", f"k={_n(n // 100)}", lambda: driftscope.chi2_contingency(table),
          "scipy.stats.chi2_contingency", lambda: scipy.stats.chi2_contingency(table), value=two)
