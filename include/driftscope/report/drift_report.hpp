@@ -404,68 +404,52 @@ inline test_value on_counts(column_test t, const category_counts& cc) {
   return v;
 }
 
+/// Runs a scipy-named test with nan_policy::omit; its statistic and p-value.
+template <class Options, class Test>
+test_value with_nan_omitted(Test&& test) {
+  Options o;
+  o.nan = nan_policy::omit;
+  const auto r = test(o);
+  return {r.statistic, r.pvalue};
+}
+
+/// NaN-free sorted copies of both sides in this thread's scratch, for the tests scipy gives
+/// no nan_policy (energy_distance, anderson_ksamp); both accept sorted input.
+template <class T>
+std::pair<const std::vector<T>&, const std::vector<T>&> sorted_pair(const T* a, std::size_t na, const T* b,
+                                                                    std::size_t nb) {
+  std::vector<T>& sa = thread_scratch<T, sorted_ref_tag>();
+  std::vector<T>& sb = thread_scratch<T, sorted_cur_tag>();
+  sorted_without_nan(a, na, sa);
+  sorted_without_nan(b, nb, sb);
+  return {sa, sb};
+}
+
 /// A test on the raw values of a numerical column (NaN omitted).
 template <class T>
 test_value on_values(column_test t, const T* a, std::size_t na, const T* b, std::size_t nb) {
   test_value v;
   switch (t) {
-    case column_test::ks: {
-      ks_options o;
-      o.nan = nan_policy::omit;
-      const ks_result r = ks_2samp(a, na, b, nb, o);
-      v.statistic = r.statistic;
-      v.pvalue = r.pvalue;
-      return v;
-    }
+    case column_test::ks:
+      return with_nan_omitted<ks_options>([&](const ks_options& o) { return ks_2samp(a, na, b, nb, o); });
     case column_test::wasserstein: v.statistic = normed_wasserstein(a, na, b, nb, nan_policy::omit).statistic; return v;
-    case column_test::cramer_von_mises: {
-      cvm_options o;
-      o.nan = nan_policy::omit;
-      const cvm_result r = cramervonmises_2samp(a, na, b, nb, o);
-      v.statistic = r.statistic;
-      v.pvalue = r.pvalue;
-      return v;
-    }
-    case column_test::mannw: {
-      mwu_options o;
-      o.nan = nan_policy::omit;
-      const mwu_result r = mannwhitneyu(a, na, b, nb, o);
-      v.statistic = r.statistic;
-      v.pvalue = r.pvalue;
-      return v;
-    }
-    case column_test::t_test: {
-      ttest_options o;
-      o.nan = nan_policy::omit;
-      const ttest_result r = ttest_ind(a, na, b, nb, o);
-      v.statistic = r.statistic;
-      v.pvalue = r.pvalue;
-      return v;
-    }
+    case column_test::cramer_von_mises:
+      return with_nan_omitted<cvm_options>([&](const cvm_options& o) { return cramervonmises_2samp(a, na, b, nb, o); });
+    case column_test::mannw:
+      return with_nan_omitted<mwu_options>([&](const mwu_options& o) { return mannwhitneyu(a, na, b, nb, o); });
+    case column_test::t_test:
+      return with_nan_omitted<ttest_options>([&](const ttest_options& o) { return ttest_ind(a, na, b, nb, o); });
+    case column_test::es:
+      return with_nan_omitted<epps_singleton_options>(
+          [&](const epps_singleton_options& o) { return epps_singleton_2samp(a, na, b, nb, o); });
     case column_test::ed: {
-      // scipy's energy_distance has no nan_policy: NaN-free sorted copies, then the walk
-      std::vector<T>& sa = thread_scratch<T, sorted_ref_tag>();
-      std::vector<T>& sb = thread_scratch<T, sorted_cur_tag>();
-      sorted_without_nan(a, na, sa);
-      sorted_without_nan(b, nb, sb);
+      const auto [sa, sb] = sorted_pair(a, na, b, nb);
       v.statistic = energy_distance_sorted(sa.data(), sa.size(), sb.data(), sb.size());
       return v;
     }
     case column_test::anderson: {
-      // scipy's anderson_ksamp has no nan_policy: NaN-free copies (sorted, which it accepts)
-      std::vector<T>& sa = thread_scratch<T, sorted_ref_tag>();
-      std::vector<T>& sb = thread_scratch<T, sorted_cur_tag>();
-      sorted_without_nan(a, na, sa);
-      sorted_without_nan(b, nb, sb);
+      const auto [sa, sb] = sorted_pair(a, na, b, nb);
       const anderson_ksamp_result r = anderson_ksamp(sa.data(), sa.size(), sb.data(), sb.size());
-      v.statistic = r.statistic;
-      v.pvalue = r.pvalue;
-      return v;
-    }
-    case column_test::es: {
-      epps_singleton_options o;
-      o.nan = nan_policy::omit;
-      const epps_singleton_result r = epps_singleton_2samp(a, na, b, nb, o);
       v.statistic = r.statistic;
       v.pvalue = r.pvalue;
       return v;
