@@ -13,7 +13,7 @@ and ``compare(reference, current)`` reports drift column by column for whole dat
 
 from . import _core, stats
 from .stats import *  # noqa: F403  (the package's public names are exactly stats.__all__)
-from . import report
+from . import drift, report
 from .report import ColumnDrift, DriftReport, compare, report_tests
 
 __version__: str = _core.__version__

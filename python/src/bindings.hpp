@@ -30,6 +30,12 @@ void register_anderson_epps(py::module_& m);
 void register_distances(py::module_& m);
 void register_report(py::module_& m);
 void register_mmd(py::module_& m);
+void register_detectors(py::module_& m);
+void register_detect_adwin(py::module_& m);
+void register_detect_kswin(py::module_& m);
+void register_detect_binary(py::module_& m);
+void register_detect_moa(py::module_& m);
+void register_evaluate(py::module_& m);
 
 /// Raises ValueError("<fn>: <message>") through the C++ error helpers (translated).
 template <class... Args>

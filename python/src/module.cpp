@@ -18,4 +18,10 @@ PYBIND11_MODULE(_core, m) {
   dp::register_distances(m);
   dp::register_report(m);
   dp::register_mmd(m);
+  dp::register_detectors(m);
+  dp::register_detect_adwin(m);
+  dp::register_detect_kswin(m);
+  dp::register_detect_binary(m);
+  dp::register_detect_moa(m);
+  dp::register_evaluate(m);
 }
