@@ -13,6 +13,14 @@ second) and ``utterance_s`` (duration). The numbers are illustrative, not measur
 
 Each scenario is a function ``(rng, batch_size) -> Scenario``; add one to :data:`SCENARIOS`
 to extend the demo.
+
+The second part watches a model's errors online (the seed notes' *sudden shock*): a fraud
+model's error stream (1 = the model got a transaction wrong) when shopping behaviour changes
+overnight (a lockdown) - the error rate jumps from 5% to 15% - next to a *slow rise* of the
+same size over 3,000 transactions. The change detectors of :mod:`driftscope.drift`
+(:data:`DETECTORS`: DDM, ADWIN, Page-Hinkley) watch each stream; the demo prints where each
+first flags the change and its delay, scored with :mod:`driftscope.evaluate`. Each error
+stream is a function ``(rng, n) -> ErrorStream`` in :data:`ERROR_STREAMS`.
 """
 
 from __future__ import annotations
@@ -22,15 +30,21 @@ from typing import Any, Callable, Dict, List, Optional
 
 import numpy as np
 
+from . import drift
+from . import evaluate as _evaluate
 from ._report import fmt_float, fmt_p, json_number, render_table
 from .stats import ReferenceProfile
 
 __all__ = [
     "DEFAULT_SEED",
     "DESCRIPTION",
+    "DETECTORS",
+    "ERROR_STREAMS",
     "FEATURES",
     "SCENARIOS",
     "Batch",
+    "DemoDetector",
+    "ErrorStream",
     "Scenario",
     "adult_voices",
     "children_voices",
@@ -39,7 +53,10 @@ __all__ = [
     "no_drift",
     "render_text",
     "run",
+    "run_detectors",
+    "slow_rise",
     "sudden_shift",
+    "sudden_shock",
     "verdict",
 ]
 
@@ -47,7 +64,9 @@ DESCRIPTION = (
     "A speech model trained on adult voices meets children's voices. Simulates a reference "
     "batch of adult utterances and current batches without drift, with a gradual shift "
     "(children 0% -> 50%) and with a sudden shift (launch in schools), and reports PSI, "
-    "Jensen-Shannon distance, KS and Wasserstein distance per feature and batch."
+    "Jensen-Shannon distance, KS and Wasserstein distance per feature and batch. Then a fraud "
+    "model's error stream meets a sudden shock (a lockdown: errors jump 5% -> 15% overnight) and "
+    "a slow rise, and the change detectors DDM, ADWIN and Page-Hinkley report when they flag each."
 )
 DEFAULT_SEED = 7
 REFERENCE_SIZE = 20_000
@@ -60,6 +79,10 @@ PSI_WARN = 0.1
 PSI_DRIFT = 0.2
 KS_ALPHA = 0.01
 _SEVERITY = {"OK": 0, "WARN": 1, "DRIFT": 2}
+#: Transactions per fraud-model error stream.
+ERROR_STREAM_SIZE = 6_000
+#: Mixed into the seed of the error streams, so they are independent of the speech data.
+_ERROR_STREAM_KEY = 0xF2A0D
 
 
 # --------------------------------------------------------------------------- data
@@ -158,8 +181,11 @@ def run(
     scenarios: Optional[List[Callable[[np.random.Generator, int], Scenario]]] = None,
     reference_size: int = REFERENCE_SIZE,
     batch_size: int = BATCH_SIZE,
+    detectors: Optional[List["DemoDetector"]] = None,
+    error_streams: Optional[List[Callable[[np.random.Generator, int], "ErrorStream"]]] = None,
 ) -> Dict[str, Any]:
-    """Simulate every scenario and compute the statistics; returns a JSON-ready dict."""
+    """Simulate every scenario and compute the statistics, then run the change detectors
+    on the fraud-model error streams (:func:`run_detectors`); returns a JSON-ready dict."""
     scenarios = SCENARIOS if scenarios is None else scenarios
     # Independent streams: adding a scenario at the end does not change the others' data.
     ref_rng, *scenario_rngs = np.random.default_rng(seed).spawn(len(scenarios) + 1)
@@ -203,6 +229,7 @@ def run(
         "features": list(FEATURES),
         "thresholds": {"psi_warn": PSI_WARN, "psi_drift": PSI_DRIFT, "ks_alpha": KS_ALPHA},
         "scenarios": out_scenarios,
+        "error_streams": run_detectors(seed, detectors=detectors, streams=error_streams),
     }
 
 
@@ -240,6 +267,130 @@ def _summarize(sc: Scenario, batches: List[Dict[str, Any]]) -> Dict[str, Any]:
     }
 
 
+# --------------------------------------------------------------------------- change detectors
+
+
+@dataclass
+class ErrorStream:
+    """A fraud model's errors, one value per transaction (1 = wrong), with the true change:
+    transactions ``[change_start, change_end)`` are the transition (equal for a sudden one)."""
+
+    name: str
+    title: str
+    errors: np.ndarray
+    change_start: int
+    change_end: int
+    rate_before: float
+    rate_after: float
+
+
+@dataclass
+class DemoDetector:
+    """A change detector of the demo: its name, how it is built (shown), and a factory."""
+
+    name: str
+    call: str
+    make: Callable[[], Any]
+
+
+def sudden_shock(rng: np.random.Generator, n: int) -> ErrorStream:
+    """Lockdown overnight: the error rate jumps from 5% to 15% at two thirds of the stream."""
+    at = 2 * n // 3
+    p = np.where(np.arange(n) < at, 0.05, 0.15)
+    return ErrorStream("sudden shock", f"lockdown overnight: errors jump 5% -> 15% at transaction {at}",
+                       (rng.random(n) < p).astype(np.float64), at, at, 0.05, 0.15)
+
+
+def slow_rise(rng: np.random.Generator, n: int) -> ErrorStream:
+    """Shopping habits drift slowly: the error rate rises linearly from 5% to 15% between
+    one third and five sixths of the stream."""
+    a, b = n // 3, 5 * n // 6
+    p = np.interp(np.arange(n), [a, b], [0.05, 0.15])
+    return ErrorStream("slow rise", f"habits drift slowly: errors rise 5% -> 15% from transaction {a} to {b}",
+                       (rng.random(n) < p).astype(np.float64), a, b, 0.05, 0.15)
+
+
+#: Error streams run by :func:`run_detectors`, in order.
+ERROR_STREAMS: List[Callable[[np.random.Generator, int], ErrorStream]] = [sudden_shock, slow_rise]
+
+#: The detectors of the demo: binary DDM, ADWIN, and Page-Hinkley watching for a rise of the
+#: error rate (mode "up"; threshold 20 suits a 0/1 stream, river's default 50 is for larger values).
+DETECTORS: List[DemoDetector] = [
+    DemoDetector("DDM", "drift.binary.DDM()", lambda: drift.binary.DDM()),
+    DemoDetector("ADWIN", "drift.ADWIN()", lambda: drift.ADWIN()),
+    DemoDetector("PageHinkley", "drift.PageHinkley(threshold=20.0, mode='up')",
+                 lambda: drift.PageHinkley(threshold=20.0, mode="up")),
+]
+
+
+def run_detectors(
+    seed: int = DEFAULT_SEED,
+    detectors: Optional[List[DemoDetector]] = None,
+    streams: Optional[List[Callable[[np.random.Generator, int], ErrorStream]]] = None,
+    n: int = ERROR_STREAM_SIZE,
+) -> Dict[str, Any]:
+    """Runs every detector over every error stream (``update_many``) and reports, per
+    detector, where it first flagged drift at or after the true change, the delay (from the
+    start of the change), the flags before the change (false alarms) and all flags."""
+    detectors = DETECTORS if detectors is None else detectors
+    streams = ERROR_STREAMS if streams is None else streams
+    rngs = np.random.default_rng([seed, _ERROR_STREAM_KEY]).spawn(len(streams))
+    out = []
+    for make, rng in zip(streams, rngs):
+        es = make(rng, n)
+        change = es.change_start if es.change_end == es.change_start else (es.change_start, es.change_end)
+        rows = []
+        for d in detectors:
+            found = d.make().update_many(es.errors)
+            m = _evaluate.detection_metrics([change], found, n=len(es.errors))
+            flags = [int(v) for v in found.drifts]
+            rows.append({
+                "detector": d.name,
+                "flagged_at": m.detected_at[0],
+                "delay": m.delays[0],
+                "false_alarms_before": sum(1 for v in flags if v < es.change_start),
+                "flags": flags,
+            })
+        before = es.errors[:es.change_start]
+        after = es.errors[es.change_end:]
+        out.append({
+            "name": es.name,
+            "title": es.title,
+            "n": int(es.errors.size),
+            "change_start": es.change_start,
+            "change_end": es.change_end,
+            "error_rate_before": es.rate_before,
+            "error_rate_after": es.rate_after,
+            "observed_error_rate_before": json_number(before.mean()) if before.size else None,
+            "observed_error_rate_after": json_number(after.mean()) if after.size else None,
+            "detections": rows,
+            "summary": _detector_summary(es.name, rows),
+        })
+    return {
+        "n": n,
+        "detectors": [{"name": d.name, "call": d.call} for d in detectors],
+        "streams": out,
+    }
+
+
+def _detector_summary(name: str, rows: List[Dict[str, Any]]) -> str:
+    """e.g. "sudden shock: DDM flags it 385 transactions after the change (1 false alarm
+    before), ADWIN after 191, PageHinkley misses it"."""
+    parts = []
+    for r in rows:
+        if r["delay"] is None:
+            part = f"{r['detector']} misses it"
+        elif not parts:
+            part = f"{r['detector']} flags it {r['delay']} transactions after the change"
+        else:
+            part = f"{r['detector']} after {r['delay']}"
+        fa = r["false_alarms_before"]
+        if fa:
+            part += f" ({fa} false alarm{'s' if fa > 1 else ''} before)"
+        parts.append(part)
+    return f"{name}: " + (", ".join(parts) if parts else "no detectors")
+
+
 # --------------------------------------------------------------------------- text
 
 
@@ -271,4 +422,29 @@ def render_text(result: Dict[str, Any]) -> str:
                 ])
         lines += ["", f"== {sc['name']}: {sc['title']}", render_table(header, rows, align="lrlrrrrrl")]
     lines += ["", "summary:"] + [f"  {sc['summary']}" for sc in result["scenarios"]]
+    if "error_streams" in result:
+        lines += _render_detectors(result["error_streams"])
     return "\n".join(lines) + "\n"
+
+
+def _render_detectors(res: Dict[str, Any]) -> List[str]:
+    lines = [
+        "",
+        "driftscope demo, part 2: a fraud model's errors (1 = wrong) watched by change detectors",
+        f"{res['n']} transactions per stream; " + "; ".join(f"{d['name']} = {d['call']}" for d in res["detectors"]),
+    ]
+    header = ["detector", "first flag", "delay", "false alarms before", "flags"]
+    for st in res["streams"]:
+        rows = []
+        for r in st["detections"]:
+            rows.append([
+                r["detector"],
+                "-" if r["flagged_at"] is None else str(r["flagged_at"]),
+                "missed" if r["delay"] is None else str(r["delay"]),
+                str(r["false_alarms_before"]),
+                str(len(r["flags"])),
+            ])
+        lines += ["", f"== {st['name']}: {st['title']}", render_table(header, rows, align="lrrrr")]
+    lines += ["", "delay = transactions from the start of the change to the first flag", "summary:"]
+    lines += [f"  {st['summary']}" for st in res["streams"]]
+    return lines

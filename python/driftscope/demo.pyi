@@ -7,9 +7,13 @@ import numpy.typing as npt
 __all__ = [
     "DEFAULT_SEED",
     "DESCRIPTION",
+    "DETECTORS",
+    "ERROR_STREAMS",
     "FEATURES",
     "SCENARIOS",
     "Batch",
+    "DemoDetector",
+    "ErrorStream",
     "Scenario",
     "adult_voices",
     "children_voices",
@@ -18,7 +22,10 @@ __all__ = [
     "no_drift",
     "render_text",
     "run",
+    "run_detectors",
+    "slow_rise",
     "sudden_shift",
+    "sudden_shock",
     "verdict",
 ]
 
@@ -30,6 +37,7 @@ FEATURES: tuple[str, ...]
 PSI_WARN: float
 PSI_DRIFT: float
 KS_ALPHA: float
+ERROR_STREAM_SIZE: int
 
 _Features = Dict[str, npt.NDArray[np.float64]]
 
@@ -49,17 +57,48 @@ _ScenarioFn = Callable[[np.random.Generator, int], Scenario]
 
 SCENARIOS: List[_ScenarioFn]
 
+@dataclass
+class ErrorStream:
+    name: str
+    title: str
+    errors: npt.NDArray[np.float64]
+    change_start: int
+    change_end: int
+    rate_before: float
+    rate_after: float
+
+@dataclass
+class DemoDetector:
+    name: str
+    call: str
+    make: Callable[[], Any]
+
+_ErrorStreamFn = Callable[[np.random.Generator, int], ErrorStream]
+
+ERROR_STREAMS: List[_ErrorStreamFn]
+DETECTORS: List[DemoDetector]
+
 def adult_voices(rng: np.random.Generator, n: int) -> _Features: ...
 def children_voices(rng: np.random.Generator, n: int) -> _Features: ...
 def mixed_voices(rng: np.random.Generator, n: int, children_share: float) -> _Features: ...
 def no_drift(rng: np.random.Generator, n: int) -> Scenario: ...
 def gradual_shift(rng: np.random.Generator, n: int) -> Scenario: ...
 def sudden_shift(rng: np.random.Generator, n: int) -> Scenario: ...
+def sudden_shock(rng: np.random.Generator, n: int) -> ErrorStream: ...
+def slow_rise(rng: np.random.Generator, n: int) -> ErrorStream: ...
 def verdict(psi: float, ks_pvalue: float) -> str: ...
 def run(
     seed: int = ...,
     scenarios: Optional[List[_ScenarioFn]] = None,
     reference_size: int = ...,
     batch_size: int = ...,
+    detectors: Optional[List[DemoDetector]] = None,
+    error_streams: Optional[List[_ErrorStreamFn]] = None,
+) -> Dict[str, Any]: ...
+def run_detectors(
+    seed: int = ...,
+    detectors: Optional[List[DemoDetector]] = None,
+    streams: Optional[List[_ErrorStreamFn]] = None,
+    n: int = ...,
 ) -> Dict[str, Any]: ...
 def render_text(result: Dict[str, Any]) -> str: ...
