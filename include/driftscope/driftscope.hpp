@@ -45,3 +45,20 @@
 #include <driftscope/report/column_test.hpp>
 #include <driftscope/report/drift_report.hpp>
 #include <driftscope/report/report_json.hpp>
+
+// detect
+#include <driftscope/detect/adwin.hpp>
+#include <driftscope/detect/cusum.hpp>
+#include <driftscope/detect/ddm.hpp>
+#include <driftscope/detect/detector.hpp>
+#include <driftscope/detect/eddm.hpp>
+#include <driftscope/detect/evaluation.hpp>
+#include <driftscope/detect/ewma_chart.hpp>
+#include <driftscope/detect/fhddm.hpp>
+#include <driftscope/detect/geometric_moving_average.hpp>
+#include <driftscope/detect/hddm_a.hpp>
+#include <driftscope/detect/hddm_w.hpp>
+#include <driftscope/detect/kswin.hpp>
+#include <driftscope/detect/page_hinkley.hpp>
+#include <driftscope/detect/rddm.hpp>
+#include <driftscope/detect/stepd.hpp>

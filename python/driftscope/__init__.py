@@ -8,12 +8,14 @@ and the drift-level API adds binned statistics and prepared references::
 
     from driftscope import psi, js_distance, ReferenceProfile
 
-and ``compare(reference, current)`` reports drift column by column for whole data sets.
+``compare(reference, current)`` reports drift column by column for whole data sets, and
+:mod:`driftscope.drift` holds the online change detectors (river's names and detections),
+:mod:`driftscope.evaluate` the detection metrics (MTD, MTFA, MDR, MTR, F1).
 """
 
 from . import _core, stats
 from .stats import *  # noqa: F403  (the package's public names are exactly stats.__all__)
-from . import drift, report
+from . import drift, evaluate, report
 from .report import ColumnDrift, DriftReport, compare, report_tests
 
 __version__: str = _core.__version__

@@ -1,7 +1,7 @@
 """The ``driftscope`` command line.
 
 ``driftscope compare REFERENCE CURRENT``  dataset drift report (table, JSON or HTML)
-``driftscope demo``                       adult vs children's voices: no drift, gradual, sudden
+``driftscope demo``                       adult vs children's voices (no drift, gradual, sudden); a fraud model's errors: sudden shock vs slow rise
 ``driftscope --version``
 
 Exit status: 0 on success (whatever the verdict), 2 on a usage or data error, with the
@@ -150,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     dem = sub.add_parser(
         "demo",
-        help="simulated speech features: adult voices, then children's voices arrive",
+        help="simulated speech features (adult voices, then children's) and a fraud model's errors (sudden shock vs slow rise)",
         description=_demo.DESCRIPTION,
     )
     dem.add_argument("--format", choices=("table", "json"), default="table", help="output format")

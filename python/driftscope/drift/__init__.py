@@ -30,7 +30,6 @@ _NAMES = ["ADWIN", "KSWIN", "PageHinkley", "CUSUM", "GeometricMovingAverage"]
 
 DetectionResult = _core.DetectionResult
 for _name in _NAMES:
-    if hasattr(_core, _name):  # TODO(integration): strict once every detector is bound
-        globals()[_name] = getattr(_core, _name)
+    globals()[_name] = getattr(_core, _name)
 
-__all__ = ["DetectionResult", "binary", *[n for n in _NAMES if n in globals()]]
+__all__ = ["DetectionResult", "binary", *_NAMES]

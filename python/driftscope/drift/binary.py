@@ -10,7 +10,10 @@ from .. import _core
 _NAMES = ["DDM", "EDDM", "HDDM_A", "HDDM_W", "FHDDM", "EWMAChart", "STEPD", "RDDM"]
 
 for _name in _NAMES:
-    if hasattr(_core, _name):  # TODO(integration): strict once every detector is bound
-        globals()[_name] = getattr(_core, _name)
+    globals()[_name] = getattr(_core, _name)
 
-__all__ = [n for n in _NAMES if n in globals()]
+__all__ = list(_NAMES)
+
+# river's spellings, so `from river.drift.binary import HDDMA` ports unchanged
+HDDMA = HDDM_A  # noqa: F821  (bound in the loop above)
+HDDMW = HDDM_W  # noqa: F821
