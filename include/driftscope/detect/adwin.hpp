@@ -193,11 +193,7 @@ class adwin : public detector_base<adwin> {
     const auto min_window_length = rd.get<std::int64_t>("min_window_length");
     const auto grace_period = rd.get<std::int64_t>("grace_period");
     adwin d(delta, clock, max_buckets, min_window_length, grace_period);
-    const auto pending = rd.get<std::uint8_t>("drift pending");
-    if (pending > 1)
-      detail::throw_invalid_argument("{}.deserialize: drift pending must be 0 or 1, got {}", name,
-                                     pending);
-    d.drift_pending_ = pending != 0;
+    d.drift_pending_ = detail::read_flag(rd, name, "drift pending");
     d.tick_ = rd.get<std::int32_t>("tick");
     d.phase_ = residue(d.tick_, d.clock_);
     d.n_detections_ = rd.get<std::int64_t>("n_detections");

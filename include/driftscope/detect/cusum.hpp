@@ -91,10 +91,9 @@ class cusum : public detector_base<cusum> {
     const auto min_instances = rd.get<std::int64_t>("min_instances");
     const auto delta = rd.get<double>("delta");
     const auto threshold = rd.get<double>("threshold");
-    const auto pending = rd.get<std::uint8_t>("drift pending");
+    const bool pending = detail::read_flag(rd, name, "drift pending");
     cusum d(min_instances, delta, threshold);
-    if (pending > 1) detail::throw_invalid_argument("{}.deserialize: drift pending must be 0 or 1, got {}", name, pending);
-    d.drift_pending_ = pending != 0;
+    d.drift_pending_ = pending;
     d.n_ = rd.get<std::int64_t>("n");
     d.mean_ = rd.get<double>("mean");
     d.sum_ = rd.get<double>("sum");

@@ -133,11 +133,7 @@ class ddm : public detector_base<ddm> {
     const auto warning_threshold = rd.get<double>("warning_threshold");
     const auto drift_threshold = rd.get<double>("drift_threshold");
     ddm d(warm_start, warning_threshold, drift_threshold);
-    const auto pending = rd.get<std::uint8_t>("drift pending");
-    if (pending > 1)
-      detail::throw_invalid_argument("{}.deserialize: drift pending must be 0 or 1, got {}", name,
-                                     pending);
-    d.drift_pending_ = pending != 0;
+    d.drift_pending_ = detail::read_flag(rd, name, "drift pending");
     for (double* v : {&d.n_, &d.p_, &d.p_min_, &d.s_min_, &d.ps_min_}) *v = rd.get<double>("state");
     if (!(d.n_ >= 0) || d.n_ != std::floor(d.n_) || d.n_ > 0x1p53)
       detail::throw_invalid_argument("{}.deserialize: n must be a whole number >= 0, got {}", name,

@@ -117,6 +117,13 @@ inline void require_at_least(std::int64_t v, std::int64_t min_value, const char*
 
 inline constexpr std::uint8_t detector_serial_version = 1;
 
+/// Reads a serialized bool (one byte, 0 or 1). @throws std::invalid_argument otherwise.
+inline bool read_flag(byte_reader& rd, const char* detector, const char* field) {
+  const auto v = rd.get<std::uint8_t>(field);
+  if (v > 1) throw_invalid_argument("{}.deserialize: {} must be 0 or 1, got {}", detector, field, v);
+  return v != 0;
+}
+
 }  // namespace detail
 
 /// @brief CRTP base of every detector.

@@ -104,10 +104,9 @@ class ewma_chart : public detector_base<ewma_chart> {
   static ewma_chart read_payload(detail::byte_reader& rd) {
     const auto min_instances = rd.get<std::int64_t>("min_instances");
     const auto lambd = rd.get<double>("lambd");
-    const auto pending = rd.get<std::uint8_t>("drift pending");
+    const bool pending = detail::read_flag(rd, name, "drift pending");
     ewma_chart d(min_instances, lambd);
-    if (pending > 1) detail::throw_invalid_argument("{}.deserialize: drift pending must be 0 or 1, got {}", name, pending);
-    d.drift_pending_ = pending != 0;
+    d.drift_pending_ = pending;
     d.n_ = rd.get<std::int64_t>("n");
     d.errors_ = rd.get<std::int64_t>("errors");
     d.z_ = rd.get<double>("z");

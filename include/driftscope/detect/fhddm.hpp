@@ -181,10 +181,7 @@ class fhddm : public detector_base<fhddm> {
       rd.require_array(static_cast<std::uint64_t>(window), 1, "window");  // before allocating
     fhddm d(window, confidence,
             short_window > 0 ? std::optional<std::int64_t>(short_window) : std::nullopt);
-    const auto pending = rd.get<std::uint8_t>("drift pending");
-    if (pending > 1)
-      detail::throw_invalid_argument("{}.deserialize: drift pending must be 0 or 1, got {}", name,
-                                     pending);
+    const bool pending = detail::read_flag(rd, name, "drift pending");
     d.t_ = rd.get<std::uint64_t>("t");
     d.u_max_ = rd.get<double>("u_max");
     d.u_short_max_ = rd.get<double>("u_short_max");
@@ -206,7 +203,7 @@ class fhddm : public detector_base<fhddm> {
           "{}.deserialize: u_short_max must be in [0, 1] (0 unused), got {}", name, d.u_short_max_);
     if (pending && !full)
       detail::throw_invalid_argument("{}.deserialize: drift pending before the window fills", name);
-    d.drift_pending_ = pending != 0;
+    d.drift_pending_ = pending;
     // ring slots 0..kept-1 hold the values oldest first: the next write goes after them
     d.pos_ = kept % d.ring_.size();
     d.short_pos_ =

@@ -84,10 +84,9 @@ class geometric_moving_average : public detector_base<geometric_moving_average> 
     const auto min_instances = rd.get<std::int64_t>("min_instances");
     const auto threshold = rd.get<double>("threshold");
     const auto alpha = rd.get<double>("alpha");
-    const auto pending = rd.get<std::uint8_t>("drift pending");
+    const bool pending = detail::read_flag(rd, name, "drift pending");
     geometric_moving_average d(min_instances, threshold, alpha);
-    if (pending > 1) detail::throw_invalid_argument("{}.deserialize: drift pending must be 0 or 1, got {}", name, pending);
-    d.drift_pending_ = pending != 0;
+    d.drift_pending_ = pending;
     d.n_ = rd.get<std::int64_t>("n");
     d.mean_ = rd.get<double>("mean");
     d.sum_ = rd.get<double>("sum");

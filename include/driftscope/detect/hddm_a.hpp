@@ -159,16 +159,9 @@ class hddm_a : public detector_base<hddm_a> {
   static hddm_a read_payload(detail::byte_reader& rd) {
     const auto drift_confidence = rd.get<double>("drift_confidence");
     const auto warning_confidence = rd.get<double>("warning_confidence");
-    const auto two_sided = rd.get<std::uint8_t>("two_sided_test");
-    if (two_sided > 1)
-      detail::throw_invalid_argument("{}.deserialize: two_sided_test must be 0 or 1, got {}", name,
-                                     two_sided);
-    hddm_a d(drift_confidence, warning_confidence, two_sided != 0);
-    const auto pending = rd.get<std::uint8_t>("drift pending");
-    if (pending > 1)
-      detail::throw_invalid_argument("{}.deserialize: drift pending must be 0 or 1, got {}", name,
-                                     pending);
-    d.drift_pending_ = pending != 0;
+    const bool two_sided = detail::read_flag(rd, name, "two_sided_test");
+    hddm_a d(drift_confidence, warning_confidence, two_sided);
+    d.drift_pending_ = detail::read_flag(rd, name, "drift pending");
     for (double* v : {&d.n_, &d.mean_, &d.min_n_, &d.min_mean_, &d.max_n_, &d.max_mean_})
       *v = rd.get<double>("state");
     check_snapshot(d.n_, d.mean_, d.n_, "n / mean");

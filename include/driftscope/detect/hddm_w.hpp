@@ -167,26 +167,16 @@ class hddm_w : public detector_base<hddm_w> {
     const auto drift_confidence = rd.get<double>("drift_confidence");
     const auto warning_confidence = rd.get<double>("warning_confidence");
     const auto lambda_val = rd.get<double>("lambda_val");
-    const auto two_sided = rd.get<std::uint8_t>("two_sided_test");
-    if (two_sided > 1)
-      detail::throw_invalid_argument("{}.deserialize: two_sided_test must be 0 or 1, got {}", name,
-                                     two_sided);
-    hddm_w d(drift_confidence, warning_confidence, lambda_val, two_sided != 0);
-    const auto pending = rd.get<std::uint8_t>("drift pending");
-    if (pending > 1)
-      detail::throw_invalid_argument("{}.deserialize: drift pending must be 0 or 1, got {}", name,
-                                     pending);
-    d.drift_pending_ = pending != 0;
+    const bool two_sided = detail::read_flag(rd, name, "two_sided_test");
+    hddm_w d(drift_confidence, warning_confidence, lambda_val, two_sided);
+    d.drift_pending_ = detail::read_flag(rd, name, "drift pending");
     d.incr_cut_ = rd.get<double>("incr_cutpoint");
     d.decr_cut_ = rd.get<double>("decr_cutpoint");
     for (sample* s : {&d.total_, &d.s1_incr_, &d.s2_incr_, &d.s1_decr_, &d.s2_decr_}) {
-      const auto init = rd.get<std::uint8_t>("sample init");
+      const bool init = detail::read_flag(rd, name, "sample init");
       s->ewma = rd.get<double>("sample ewma");
       s->ibc = rd.get<double>("sample ibc");
-      if (init > 1)
-        detail::throw_invalid_argument("{}.deserialize: sample init must be 0 or 1, got {}", name,
-                                       init);
-      s->init = init != 0;
+      s->init = init;
       // EW means of 0/1 values stay in [0, 1] (a rounding step of slack); c stays in (0, 1]
       if (s->init
               ? !(s->ewma >= -1e-12 && s->ewma <= 1 + 1e-12 && s->ibc > 0 && s->ibc <= 1 + 1e-12)

@@ -220,10 +220,7 @@ class kswin : public detector_base<kswin> {
     const auto alpha = rd.get<double>("alpha");
     const auto window_size = rd.get<std::int64_t>("window_size");
     const auto stat_size = rd.get<std::int64_t>("stat_size");
-    const auto has_seed = rd.get<std::uint8_t>("has_seed");
-    if (has_seed > 1)
-      detail::throw_invalid_argument("{}.deserialize: has_seed must be 0 or 1, got {}", name,
-                                     has_seed);
+    const bool has_seed = detail::read_flag(rd, name, "has_seed");
     const auto nwords = rd.get<std::uint32_t>("seed word count");
     std::optional<std::vector<std::uint32_t>> words;
     if (has_seed) {
@@ -240,11 +237,7 @@ class kswin : public detector_base<kswin> {
     }
     // validates the parameters (without a seed this also draws entropy, overwritten below)
     kswin d(alpha, window_size, stat_size, std::move(words), nullptr, 0, nonfinite_policy::raise);
-    const auto pending = rd.get<std::uint8_t>("drift pending");
-    if (pending > 1)
-      detail::throw_invalid_argument("{}.deserialize: drift pending must be 0 or 1, got {}", name,
-                                     pending);
-    d.drift_pending_ = pending != 0;
+    d.drift_pending_ = detail::read_flag(rd, name, "drift pending");
     d.n_ = rd.get<std::uint64_t>("n");
     d.p_value_ = rd.get<double>("p_value");
     d.statistic_ = rd.get<double>("statistic");

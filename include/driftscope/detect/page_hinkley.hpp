@@ -104,10 +104,9 @@ class page_hinkley : public detector_base<page_hinkley> {
     const auto threshold = rd.get<double>("threshold");
     const auto alpha = rd.get<double>("alpha");
     const auto mode = rd.get<std::uint8_t>("mode");
-    const auto pending = rd.get<std::uint8_t>("drift pending");
+    const bool pending = detail::read_flag(rd, name, "drift pending");
     page_hinkley d(min_instances, delta, threshold, alpha, static_cast<mode_t>(mode));
-    if (pending > 1) detail::throw_invalid_argument("{}.deserialize: drift pending must be 0 or 1, got {}", name, pending);
-    d.drift_pending_ = pending != 0;
+    d.drift_pending_ = pending;
     for (double* v : {&d.n_, &d.mean_, &d.sum_increase_, &d.sum_decrease_, &d.min_increase_, &d.max_decrease_})
       *v = rd.get<double>("state");
     if (!(d.n_ >= 0) || d.n_ != std::floor(d.n_))

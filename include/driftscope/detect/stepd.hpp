@@ -132,8 +132,7 @@ class stepd : public detector_base<stepd> {
     const auto alpha_drift = rd.get<double>("alpha_drift");
     const auto alpha_warning = rd.get<double>("alpha_warning");
     validate(window_size, alpha_drift, alpha_warning);
-    const auto pending = rd.get<std::uint8_t>("drift pending");
-    if (pending > 1) detail::throw_invalid_argument("{}.deserialize: drift pending must be 0 or 1, got {}", name, pending);
+    const bool pending = detail::read_flag(rd, name, "drift pending");
     const auto n_older = rd.get<std::int64_t>("n_older");
     const auto errors_older = rd.get<std::int64_t>("errors_older");
     const auto n_recent = rd.get<std::int64_t>("n_recent");
@@ -147,7 +146,7 @@ class stepd : public detector_base<stepd> {
       detail::throw_invalid_argument("{}.deserialize: drift pending before the windows are full", name);
     rd.require_array(static_cast<std::uint64_t>(window_size), 1, "recent window");  // before allocating
     stepd d(window_size, alpha_drift, alpha_warning);
-    d.drift_pending_ = pending != 0;
+    d.drift_pending_ = pending;
     d.n_older_ = n_older;
     d.errors_older_ = errors_older;
     d.n_recent_ = n_recent;
