@@ -10,6 +10,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -36,6 +37,11 @@ void register_detect_kswin(py::module_& m);
 void register_detect_binary(py::module_& m);
 void register_detect_moa(py::module_& m);
 void register_evaluate(py::module_& m);
+void register_histogram_window(py::module_& m);
+void register_ecdf_window(py::module_& m);
+void register_sketch(py::module_& m);
+void register_threshold(py::module_& m);
+void register_stream_monitor(py::module_& m);
 
 /// Raises ValueError("<fn>: <message>") through the C++ error helpers (translated).
 template <class... Args>
@@ -175,6 +181,63 @@ inline driftscope::binning binning_arg(py::handle binning, long long bins, const
       std::vector<double>(e.data<double>(), e.data<double>() + e.size));
   b.validate(function);
   return b;
+}
+
+}  // namespace driftscope::python
+
+#include <driftscope/window/window_spec.hpp>
+
+namespace driftscope::python {
+
+/// A window from Python keyword arguments, shared by every windowed class:
+/// kind 'sliding' (size, stride = max(1, size // 10) when None), 'tumbling' (size; stride
+/// None or == size), 'time' (duration and stride in int nanoseconds; stride =
+/// max(1, duration // 10) when None) or 'decaying' (half_life; stride = 1 when None).
+inline window_spec window_arg(const std::string& kind, long long size, const py::object& stride,
+                              const py::object& duration, const py::object& half_life, const char* function) {
+  auto count = [&](long long v, const char* name) {
+    if (v < 1) value_error("{}: {} must be >= 1, got {}", function, name, v);
+    return static_cast<std::uint64_t>(v);
+  };
+  auto unused = [&](const py::object& v, const char* name) {
+    if (!v.is_none()) value_error("{}: {} does not apply to kind='{}'", function, name, kind);
+  };
+  try {
+    if (kind == "sliding" || kind == "tumbling") {
+      unused(duration, "duration");
+      unused(half_life, "half_life");
+      const std::uint64_t n = count(size, "size");
+      if (kind == "tumbling") {
+        if (!stride.is_none() && stride.cast<long long>() != size)
+          value_error("{}: a tumbling window's stride equals its size ({}), got {}", function, size,
+                      stride.cast<long long>());
+        return window_spec::tumbling(n);
+      }
+      const std::uint64_t s = stride.is_none() ? std::max<std::uint64_t>(1, n / 10) : count(stride.cast<long long>(), "stride");
+      return window_spec::sliding(n, s);
+    }
+    if (kind == "time") {
+      unused(half_life, "half_life");
+      if (duration.is_none()) value_error("{}: kind='time' needs duration (int nanoseconds)", function);
+      const auto d = duration.cast<std::int64_t>();
+      const std::int64_t s = stride.is_none() ? std::max<std::int64_t>(1, d / 10) : stride.cast<std::int64_t>();
+      return window_spec::time(d, s);
+    }
+    if (kind == "decaying") {
+      unused(duration, "duration");
+      if (half_life.is_none()) value_error("{}: kind='decaying' needs half_life (values)", function);
+      const std::uint64_t s = stride.is_none() ? 1 : count(stride.cast<long long>(), "stride");
+      return window_spec::decaying(half_life.cast<double>(), s);
+    }
+  } catch (const py::cast_error&) {
+    value_error("{}: window arguments must be numbers (size, stride, duration: int; half_life: float)", function);
+  } catch (const std::invalid_argument& e) {
+    std::string msg = e.what();
+    const auto colon = msg.find(": ");
+    if (colon != std::string::npos) msg.erase(0, colon + 2);
+    value_error("{}: {}", function, msg);
+  }
+  value_error("{}: kind must be 'sliding', 'tumbling', 'time' or 'decaying', got '{}'", function, kind);
 }
 
 }  // namespace driftscope::python

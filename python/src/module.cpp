@@ -24,4 +24,9 @@ PYBIND11_MODULE(_core, m) {
   dp::register_detect_binary(m);
   dp::register_detect_moa(m);
   dp::register_evaluate(m);
+  dp::register_histogram_window(m);
+  dp::register_ecdf_window(m);
+  dp::register_sketch(m);
+  dp::register_threshold(m);
+  dp::register_stream_monitor(m);
 }
