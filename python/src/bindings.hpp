@@ -158,6 +158,50 @@ inline py_drift_result to_python(const drift_result& r, std::string method) {
   return p;
 }
 
+/// A byte vector as Python bytes.
+inline py::bytes to_py_bytes(const std::vector<std::uint8_t>& b) {
+  return py::bytes(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
+/// obj.serialize() as Python bytes (serialized with the GIL released).
+template <class T>
+py::bytes serialize_to_bytes(const T& obj) {
+  std::vector<std::uint8_t> b;
+  {
+    py::gil_scoped_release release;
+    b = obj.serialize();
+  }
+  return to_py_bytes(b);
+}
+
+/// A bytes-like argument (bytes, bytearray, memoryview, ...: anything bytes() accepts through
+/// the buffer protocol), as a pointer and size into a bytes object kept alive here.
+struct bytes_arg {
+  py::object keep;
+  const char* data = nullptr;
+  std::size_t size = 0;
+};
+
+inline bytes_arg as_bytes_arg(py::handle data) {
+  bytes_arg a;
+  a.keep = py::reinterpret_steal<py::object>(PyBytes_FromObject(data.ptr()));
+  if (!a.keep) throw py::error_already_set();
+  char* ptr = nullptr;
+  Py_ssize_t size = 0;
+  if (PyBytes_AsStringAndSize(a.keep.ptr(), &ptr, &size) != 0) throw py::error_already_set();
+  a.data = ptr;
+  a.size = static_cast<std::size_t>(size);
+  return a;
+}
+
+/// T::deserialize on a bytes-like argument, with the GIL released.
+template <class T>
+T deserialize_from_bytes(py::handle data) {
+  const bytes_arg b = as_bytes_arg(data);
+  py::gil_scoped_release release;
+  return T::deserialize(b.data, b.size);
+}
+
 /// Python repr of a float (shortest round-trip, as Python prints it).
 inline std::string float_repr(double x) { return py::repr(py::float_(x)).cast<std::string>(); }
 

@@ -70,7 +70,7 @@ py::class_<D> bind_detector(py::module_& m, const char* name, const char* doc) {
       .def("to_bytes",
            [](const D& d) {
              const auto b = d.serialize();
-             return py::bytes(reinterpret_cast<const char*>(b.data()), b.size());
+             return to_py_bytes(b);
            },
            "Parameters and state as versioned little-endian bytes.")
       .def_static(
@@ -83,7 +83,7 @@ py::class_<D> bind_detector(py::module_& m, const char* name, const char* doc) {
       .def(py::pickle(
           [](const D& d) {
             const auto b = d.serialize();
-            return py::make_tuple(py::bytes(reinterpret_cast<const char*>(b.data()), b.size()));
+            return py::make_tuple(to_py_bytes(b));
           },
           [](const py::tuple& t) {
             if (t.size() != 1) value_error("{}: bad pickle state", D::name);

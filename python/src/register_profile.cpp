@@ -30,26 +30,6 @@ auto with_current(py::handle current, const char* function, F&& f) {
   return visit(cur, [&](auto* x) { return f(x, cur.size); });
 }
 
-py::bytes to_bytes(const profile& p) {
-  std::vector<std::uint8_t> bytes;
-  {
-    py::gil_scoped_release release;
-    bytes = p.serialize();
-  }
-  return py::bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-}
-
-profile from_bytes(py::handle data) {
-  // bytes, bytearray, memoryview, ...: anything bytes() accepts through the buffer protocol
-  const py::object b = py::reinterpret_steal<py::object>(PyBytes_FromObject(data.ptr()));
-  if (!b) throw py::error_already_set();
-  char* ptr = nullptr;
-  Py_ssize_t size = 0;
-  if (PyBytes_AsStringAndSize(b.ptr(), &ptr, &size) != 0) throw py::error_already_set();
-  py::gil_scoped_release release;
-  return profile::deserialize(ptr, static_cast<std::size_t>(size));
-}
-
 std::string profile_repr(const profile& p) {
   const auto& b = p.binning();
   const std::string kind = b.kind == binning_kind::explicit_edges ? "edges" : fmt::format("'{}'", to_string(b.kind));
@@ -102,18 +82,18 @@ void register_profile(py::module_& m) {
       .def_property_readonly("n", &profile::n)
       .def_property_readonly("missing", &profile::missing)
       .def_property_readonly("sorted_values", [](const profile& p) { return to_float64_array(p.sorted_values()); })
-      .def("to_bytes", &to_bytes, "The profile as versioned little-endian bytes.")
-      .def_static("from_bytes", &from_bytes, py::arg("data"), "Restores a profile from to_bytes() output.")
+      .def("to_bytes", &serialize_to_bytes<profile>, "The profile as versioned little-endian bytes.")
+      .def_static("from_bytes", &deserialize_from_bytes<profile>, py::arg("data"), "Restores a profile from to_bytes() output.")
       .def("__repr__", &profile_repr)
       .def(py::pickle(
-          [](const profile& p) { return py::make_tuple(pickle_version, to_bytes(p)); },
+          [](const profile& p) { return py::make_tuple(pickle_version, serialize_to_bytes(p)); },
           [](const py::tuple& t) {
             if (t.size() != 2 || !py::isinstance<py::int_>(t[0]))
               value_error("ReferenceProfile: invalid pickled state (expected (version, bytes))");
             const int v = t[0].cast<int>();
             if (v != pickle_version)
               value_error("ReferenceProfile: unsupported pickle version {} (this build reads {})", v, pickle_version);
-            return from_bytes(t[1]);
+            return deserialize_from_bytes<profile>(t[1]);
           }));
 }
 

@@ -136,4 +136,28 @@ class byte_reader {
   const char* what_;
 };
 
+/// @brief Writes the start every serialized object shares: 4-byte ASCII magic, family
+/// id, format version (read back by read_preamble).
+inline void write_preamble(byte_writer& w, const char (&magic)[5], std::uint8_t family, std::uint8_t version) {
+  for (int i = 0; i < 4; ++i) w.put(static_cast<std::uint8_t>(magic[i]));
+  w.put(family);
+  w.put(version);
+}
+
+/// @brief Reads and checks the start every serialized object shares: its 4-byte ASCII
+/// magic, family id and format version (DataSketches-style preamble).
+/// @throws std::out_of_range when truncated; std::invalid_argument naming `fn` when the
+///         magic (not a serialized `what`), the family id or the version differs.
+inline void read_preamble(byte_reader& rd, const char (&magic)[5], std::uint8_t family, std::uint8_t version,
+                          const char* fn, const char* what) {
+  char got[4];
+  for (char& c : got) c = static_cast<char>(rd.get<std::uint8_t>("magic"));
+  if (std::memcmp(got, magic, 4) != 0) throw_invalid_argument("{}: bad magic, not a serialized {}", fn, what);
+  const auto f = rd.get<std::uint8_t>("family id");
+  if (f != family) throw_invalid_argument("{}: family id must be {}, got {}", fn, family, f);
+  const auto v = rd.get<std::uint8_t>("version");
+  if (v != version)
+    throw_invalid_argument("{}: unsupported format version {} (this build reads version {})", fn, v, version);
+}
+
 }  // namespace driftscope::detail

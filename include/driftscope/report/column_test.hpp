@@ -55,6 +55,7 @@
 /// categories. (Evidently drops ±inf with NaN before counting; driftscope keeps ±inf as
 /// values, its convention everywhere.)
 
+#include <driftscope/core/column_kind.hpp>
 #include <driftscope/core/error.hpp>
 
 #include <array>
@@ -65,13 +66,9 @@
 
 namespace driftscope {
 
-/// The kind of a report column.
-enum class column_kind { numerical, categorical };
-
 /// How a column's threshold is read: p-value (drift when p < t) or distance (drift when d >= t).
 enum class threshold_kind { pvalue, distance };
 
-inline const char* to_string(column_kind k) noexcept { return k == column_kind::numerical ? "numerical" : "categorical"; }
 inline const char* to_string(threshold_kind k) noexcept { return k == threshold_kind::pvalue ? "pvalue" : "distance"; }
 
 /// The tests of the report, in the registry's order.

@@ -181,11 +181,11 @@ inline pvalue_result pvalue(double d, std::size_t n1_, std::size_t n2_, alternat
   return {d, clip_prob(p), mode};
 }
 
-/// The statistic part, from the merge walk over the sorted samples.
-template <class T>
-ks_result from_sorted(const T* a, std::size_t na, const T* b, std::size_t nb, alternative alt,
-                      ks_method method) {
-  const kernels::ecdf_walk_result w = kernels::ecdf_walk(a, na, b, nb);
+/// ks_2samp's statistic choice (scipy: the larger of D+ and D-, D+ on a tie)
+/// and p-value from the extremes of F_a - F_b (an ECDF merge walk, or any search that
+/// finds the same extremes).
+inline ks_result from_extremes(const kernels::ecdf_walk_result& w, std::size_t na, std::size_t nb, alternative alt,
+                               ks_method method) {
   const double max_s = w.max_diff;
   double min_s = -w.min_diff;  // clipped to [0, 1] as scipy (keeps -0.0 as numpy.clip does)
   if (min_s < 0) min_s = 0;
@@ -207,6 +207,13 @@ ks_result from_sorted(const T* a, std::size_t na, const T* b, std::size_t nb, al
   r.n1 = na;
   r.n2 = nb;
   return r;
+}
+
+/// The statistic part, from the merge walk over the sorted samples.
+template <class T>
+ks_result from_sorted(const T* a, std::size_t na, const T* b, std::size_t nb, alternative alt,
+                      ks_method method) {
+  return from_extremes(kernels::ecdf_walk(a, na, b, nb), na, nb, alt, method);
 }
 
 /// The result under nan_policy='propagate' when a sample holds NaN: statistic, p-value

@@ -191,9 +191,7 @@ class reference_profile {
     std::vector<std::uint8_t> out;
     out.reserve(serialized_size_bytes());
     detail::byte_writer w(out);
-    for (char c : {'D', 'S', 'R', 'P'}) w.put(static_cast<std::uint8_t>(c));
-    w.put(serial_family);
-    w.put(serial_version);
+    detail::write_preamble(w, "DSRP", serial_family, serial_version);
     w.put(static_cast<std::uint8_t>(std::is_same<T, double>::value ? 1 : 0));
     w.put(static_cast<std::uint8_t>(sizeof(T)));
     w.put(static_cast<std::uint8_t>(binning_.kind));
@@ -217,17 +215,7 @@ class reference_profile {
     static constexpr const char* fn = "reference_profile::deserialize";
     detail::byte_reader rd(data, size, fn);
     rd.require(serial_preamble_bytes, "preamble");
-    char magic[4];
-    for (char& c : magic) c = static_cast<char>(rd.get<std::uint8_t>("magic"));
-    if (std::memcmp(magic, "DSRP", 4) != 0)
-      detail::throw_invalid_argument("{}: bad magic, not a serialized reference_profile", fn);
-    const auto family = rd.get<std::uint8_t>("family id");
-    if (family != serial_family)
-      detail::throw_invalid_argument("{}: family id must be {}, got {}", fn, serial_family, family);
-    const auto version = rd.get<std::uint8_t>("version");
-    if (version != serial_version)
-      detail::throw_invalid_argument("{}: unsupported format version {} (this build reads version {})", fn, version,
-                                     serial_version);
+    detail::read_preamble(rd, "DSRP", serial_family, serial_version, fn, "reference_profile");
     const auto flags = rd.get<std::uint8_t>("flags");
     const auto value_size = rd.get<std::uint8_t>("value size");
     const std::uint8_t want_flags = std::is_same<T, double>::value ? 1 : 0;

@@ -62,6 +62,11 @@ struct window_spec {
   std::int64_t stride_ns = 0;     ///< time: nanoseconds between evaluation boundaries
   double half_life = 0.0;         ///< decaying: values after which a weight halves
 
+  /// Largest sliding / tumbling size: 2^32 - 1 values. A sliding window holds its values
+  /// (or their bin codes) in memory; the cap also keeps corrupt serialized bytes from
+  /// asking for an absurd allocation.
+  static constexpr std::uint64_t max_size = 0xFFFFFFFFull;
+
   /// @throws std::invalid_argument for size 0, stride 0 or stride > size.
   static window_spec sliding(std::uint64_t size, std::uint64_t stride) {
     window_spec s;
@@ -113,11 +118,13 @@ struct window_spec {
     switch (kind) {
       case window_kind::sliding:
         if (size == 0) detail::throw_invalid_argument("{}: window size must be >= 1, got 0", fn);
+        if (size > max_size) detail::throw_invalid_argument("{}: window size must be <= {}, got {}", fn, max_size, size);
         if (stride == 0 || stride > size)
           detail::throw_invalid_argument("{}: stride must be in [1, size = {}], got {}", fn, size, stride);
         return;
       case window_kind::tumbling:
         if (size == 0) detail::throw_invalid_argument("{}: window size must be >= 1, got 0", fn);
+        if (size > max_size) detail::throw_invalid_argument("{}: window size must be <= {}, got {}", fn, max_size, size);
         if (stride != size)
           detail::throw_invalid_argument("{}: a tumbling window's stride equals its size ({}), got {}", fn, size,
                                          stride);
