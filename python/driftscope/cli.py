@@ -1,7 +1,8 @@
 """The ``driftscope`` command line.
 
 ``driftscope compare REFERENCE CURRENT``  dataset drift report (table, JSON or HTML)
-``driftscope demo``                       adult vs children's voices (no drift, gradual, sudden); a fraud model's errors: sudden shock vs slow rise
+``driftscope watch --reference REF.csv``  watch a CSV stream (stdin or --input) for drift: alarms as they fire
+``driftscope demo``                       adult vs children's voices (no drift, gradual, sudden); a fraud model's errors: sudden shock vs slow rise; the voices as a stream with alarms
 ``driftscope --version``
 
 Exit status: 0 on success (whatever the verdict), 2 on a usage or data error, with the
@@ -11,20 +12,22 @@ reason on stderr.
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import math
 import sys
-from typing import Any, Dict, List, Optional, Sequence, TextIO
+from typing import Any, Dict, Iterator, List, Optional, Sequence, TextIO, Tuple
 
 import numpy as np
 
 from . import __version__
 from . import demo as _demo
-from ._io import Table, TableError, read_table
-from ._report import fmt_float, fmt_p, render_table
+from ._io import MISSING_TOKENS, Table, TableError, read_table
+from ._report import fmt_float, fmt_p, json_number, render_table
 from .report import DriftReport, compare
 
-__all__ = ["build_parser", "compare_tables", "main"]
+__all__ = ["build_parser", "compare_tables", "format_event", "main"]
 
 EXIT_OK = 0
 EXIT_ERROR = 2
@@ -96,6 +99,16 @@ def _assignments(what: str, convert: Any) -> Any:
     return parse
 
 
+def _count(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {v}")
+    return v
+
+
 def _columns(text: str) -> List[str]:
     cols = [c.strip() for c in text.split(",")]
     if not cols or any(not c for c in cols):
@@ -148,9 +161,44 @@ def build_parser() -> argparse.ArgumentParser:
                       help="deprecated: the same as --tests psi --thresholds T")
     cmp_.add_argument("--bins", type=_bins, default=None, help="deprecated: only 10 (the report's PSI binning)")
 
+    wat = sub.add_parser(
+        "watch",
+        help="watch a CSV stream (stdin or --input) for drift against a reference; print alarms as they fire",
+        description=(
+            "Reads CSV rows (a header line first) from standard input or --input, in chunks, and feeds "
+            "them to a StreamMonitor built from the reference file (driftscope.monitor). The stream's "
+            "header must name exactly the reference's columns (any order). Each warning / alarm is "
+            "printed when its window is evaluated (text: one line; jsonl: one JSON object a line), then "
+            "a summary (text). Numerical columns get PSI and KS, categorical ones PSI and chi-square, "
+            "with the default rules (PSI warning 0.1 / alarm 0.25; p-value warning 0.01 / alarm 0.001). "
+            "Missing cells (empty, NA, NaN, null) are counted, not scored. Exit status 0 whatever "
+            "fired, 2 on a usage or data error."
+        ),
+    )
+    wat.add_argument("--reference", "-r", required=True, metavar="REF",
+                     help="reference data (.csv or .parquet): its columns define the stream's")
+    wat.add_argument("--input", "-i", default=None, metavar="FILE",
+                     help="read the stream from FILE (default: standard input)")
+    wat.add_argument("--window", type=_count, default=1000, metavar="N", help="rows per window (default 1000)")
+    wat.add_argument("--stride", type=_count, default=None, metavar="S",
+                     help="sliding windows: rows between evaluations (default 100; tumbling: = --window)")
+    wat.add_argument("--kind", choices=("sliding", "tumbling"), default="sliding",
+                     help="sliding (the last N rows, every S rows; default) or tumbling (disjoint windows of N rows)")
+    wat.add_argument("--categorical", type=_columns, default=None, metavar="A,B",
+                     help="treat these columns as categorical even when their values are numbers "
+                          "(text columns are categorical anyway)")
+    wat.add_argument("--format", choices=("text", "jsonl"), default="text",
+                     help="text (default): a line per event and a summary; jsonl: a JSON object per event")
+    wat.add_argument("--chunk", type=_count, default=1000, metavar="ROWS",
+                     help="rows read before they are fed to the monitor (default 1000)")
+    wat.add_argument("--ks-method", choices=("asymp", "exact", "auto"), default="asymp",
+                     help="KS p-values: asymp (default; fast), exact, or auto (scipy's rule: exact up to "
+                          "10,000 values per side, about 100 times slower per window)")
+
     dem = sub.add_parser(
         "demo",
-        help="simulated speech features (adult voices, then children's) and a fraud model's errors (sudden shock vs slow rise)",
+        help="simulated speech features (adult voices, then children's), a fraud model's errors (sudden shock vs slow rise), "
+             "and the voices as a stream watched by a StreamMonitor",
         description=_demo.DESCRIPTION,
     )
     dem.add_argument("--format", choices=("table", "json"), default="table", help="output format")
@@ -167,11 +215,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return int(e.code) if isinstance(e.code, int) else EXIT_ERROR
     if args.command is None:
         parser.print_usage(sys.stderr)
-        print("driftscope: error: a command is required (compare, demo)", file=sys.stderr)
+        print("driftscope: error: a command is required (compare, watch, demo)", file=sys.stderr)
         return EXIT_ERROR
     try:
         if args.command == "compare":
             return _cmd_compare(args, sys.stdout)
+        if args.command == "watch":
+            return _cmd_watch(args, sys.stdout)
         return _cmd_demo(args, sys.stdout)
     except CliError as e:
         print(f"driftscope: error: {e}", file=sys.stderr)
@@ -303,6 +353,220 @@ def _compare_text(report: DriftReport, ref: Table, cur: Table) -> str:
     for c in d["columns"]:
         if c["error"] is not None:
             lines.append(f"error: {c['name']}: {c['error']}")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- watch
+
+#: Statistics whose score is a p-value (their rules fire below the level).
+P_VALUE_STATISTICS = frozenset({"ks", "chi_square"})
+
+
+def _canonical_category(text: str) -> str:
+    """A --categorical column's category: numbers compare by value ("1", "1.0" -> "1")."""
+    try:
+        v = float(text)
+    except ValueError:
+        return text
+    return format(v, ".17g") if math.isfinite(v) else text
+
+
+def _reference_columns(ref: Table, forced: Sequence[str]) -> Tuple[Dict[str, np.ndarray], List[str]]:
+    """The reference as {name: 1-D array} (categorical: object arrays, None = missing) and the
+    names of its categorical columns."""
+    for c in forced:
+        if c not in ref.columns:
+            raise CliError(f"--categorical: column {c!r} is not in the reference {ref.path} "
+                           f"(columns: {', '.join(ref.columns)})")
+    data: Dict[str, np.ndarray] = {}
+    categorical: List[str] = []
+    for c in ref.columns:
+        if c in ref.numeric and c not in forced:
+            data[c] = ref.numeric[c]
+            continue
+        if c in ref.numeric:  # a numeric column forced categorical
+            x = ref.numeric[c]
+            col = np.empty(x.size, dtype=object)
+            for i, v in enumerate(x):
+                col[i] = None if math.isnan(v) else _canonical_category(repr(float(v)))
+            data[c] = col
+        else:
+            data[c] = ref.categorical[c]
+        categorical.append(c)
+    return data, categorical
+
+
+class _StreamReader:
+    """Reads a CSV stream in chunks of parsed columns, without reading ahead of the chunk."""
+
+    def __init__(self, f: TextIO, name: str, ref_columns: Sequence[str], categorical: Sequence[str],
+                 canonical: Sequence[str], chunk: int) -> None:
+        self.name = name
+        self.chunk = chunk
+        self.rows = csv.reader(f)
+        self.line = 0
+        self.n_rows = 0
+        header = self._next_row()
+        if header is None:
+            raise CliError(f"{name}: empty stream, expected a header row")
+        header = [h.strip() for h in header]
+        missing = [c for c in ref_columns if c not in header]
+        unknown = [c for c in header if c not in ref_columns]
+        dupes = sorted({c for c in header if header.count(c) > 1})
+        if dupes:
+            raise CliError(f"{name}: duplicate column name(s) in the header: {', '.join(dupes)}")
+        if missing or unknown:
+            parts = []
+            if missing:
+                parts.append(f"missing column(s) {', '.join(missing)}")
+            if unknown:
+                parts.append(f"unknown column(s) {', '.join(unknown)}")
+            raise CliError(f"{name}: the header does not match the reference: {'; '.join(parts)} "
+                           f"(reference columns: {', '.join(ref_columns)})")
+        self.width = len(header)
+        self.index = [header.index(c) for c in ref_columns]  # stream position of each reference column
+        self.columns = list(ref_columns)
+        self.categorical = set(categorical)
+        self.canonical = set(canonical)
+
+    def _next_row(self) -> Optional[List[str]]:
+        try:
+            for row in self.rows:
+                self.line = self.rows.line_num
+                if row:  # skip blank lines
+                    return row
+        except csv.Error as e:
+            raise CliError(f"{self.name}: line {self.rows.line_num}: malformed CSV ({e})") from None
+        return None
+
+    def chunks(self) -> Iterator[Dict[str, np.ndarray]]:
+        while True:
+            rows: List[Tuple[int, List[str]]] = []
+            while len(rows) < self.chunk:
+                r = self._next_row()
+                if r is None:
+                    break
+                if len(r) != self.width:
+                    raise CliError(f"{self.name}: line {self.line}: {len(r)} fields, the header has {self.width}")
+                rows.append((self.line, r))
+            if not rows:
+                return
+            yield self._parse(rows)
+            self.n_rows += len(rows)
+            if len(rows) < self.chunk:
+                return
+
+    def _parse(self, rows: List[Tuple[int, List[str]]]) -> Dict[str, np.ndarray]:
+        out: Dict[str, np.ndarray] = {}
+        for name, j in zip(self.columns, self.index):
+            if name in self.categorical:
+                col = np.empty(len(rows), dtype=object)
+                for k, (_, r) in enumerate(rows):
+                    s = r[j].strip()
+                    if s.lower() in MISSING_TOKENS:
+                        col[k] = None
+                    else:
+                        col[k] = _canonical_category(s) if name in self.canonical else s
+            else:
+                col = np.empty(len(rows), dtype=np.float64)
+                for k, (line, r) in enumerate(rows):
+                    s = r[j].strip()
+                    if s.lower() in MISSING_TOKENS:
+                        col[k] = math.nan
+                        continue
+                    try:
+                        col[k] = float(s)
+                    except ValueError:
+                        raise CliError(f"{self.name}: line {line}: column {name!r} is numerical in the "
+                                       f"reference, got {r[j]!r} (use --categorical {name} if it is a "
+                                       f"category)") from None
+            out[name] = col
+        return out
+
+
+def format_event(e: Any) -> str:
+    """One readable line for an AlarmEvent, e.g.
+    "window_end 2300  ALARM    pitch_hz  psi 0.312 >= 0.25"."""
+    op = "<" if e.statistic in P_VALUE_STATISTICS else ">="
+    what = "p" if e.statistic in P_VALUE_STATISTICS else ""
+    value = fmt_p(e.value) if e.statistic in P_VALUE_STATISTICS else fmt_float(e.value)
+    stat = f"{e.statistic} {what}={value}" if what else f"{e.statistic} {value}"
+    return f"window_end {e.window_end:>7}  {e.level.upper():<7}  {e.feature}  {stat} {op} {e.threshold:g}"
+
+
+def _cmd_watch(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        from .monitor import StreamMonitor
+    except ImportError as e:  # pragma: no cover - a broken install
+        raise CliError(f"the stream monitor is not available ({e})") from None
+    if args.kind == "tumbling" and args.stride is not None and args.stride != args.window:
+        raise CliError(f"--kind tumbling: --stride must equal --window ({args.window}) or be left out, "
+                       f"got {args.stride}")
+    stride = args.window if args.kind == "tumbling" else (100 if args.stride is None else args.stride)
+    try:
+        ref = read_table(args.reference)
+    except TableError as e:
+        raise CliError(str(e)) from None
+    forced = list(dict.fromkeys(args.categorical or []))
+    reference, categorical = _reference_columns(ref, forced)
+    canonical = [c for c in forced if c in ref.numeric]
+    try:
+        monitor = StreamMonitor(reference, categorical=categorical, window=args.kind, size=args.window,
+                                stride=stride if args.kind == "sliding" else None, ks_method=args.ks_method)
+    except ValueError as e:
+        raise CliError(f"{args.reference}: {e}") from None
+
+    if args.input is not None:
+        try:
+            f: TextIO = open(args.input, newline="", encoding="utf-8-sig")
+        except OSError as e:
+            raise CliError(f"{args.input}: cannot read ({e.strerror})") from None
+        name = args.input
+    else:
+        f = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+        name = "<stdin>"
+    counts: Dict[str, Dict[str, int]] = {}
+    events = 0
+    try:
+        reader = _StreamReader(f, name, ref.columns, categorical, canonical, args.chunk)
+        for chunk in reader.chunks():
+            try:
+                fired = monitor.update_many(chunk)
+            except ValueError as e:
+                raise CliError(f"{name}: rows {reader.n_rows + 1}..{reader.n_rows + len(chunk[ref.columns[0]])}: "
+                               f"{e}") from None
+            for e in fired:
+                events += 1
+                key = f"{e.feature}/{e.statistic}"
+                counts.setdefault(key, {"warning": 0, "alarm": 0})[e.level] += 1
+                if args.format == "jsonl":
+                    d = {"feature": e.feature, "statistic": e.statistic, "level": e.level,
+                         "value": json_number(e.value), "threshold": json_number(e.threshold),
+                         "window_end": e.window_end}
+                    out.write(json.dumps(d, allow_nan=False) + "\n")
+                else:
+                    out.write(format_event(e) + "\n")
+                out.flush()
+    except UnicodeDecodeError as e:
+        raise CliError(f"{name}: not a UTF-8 text stream ({e.reason})") from None
+    finally:
+        if args.input is not None:
+            f.close()
+    if args.format == "text":
+        out.write(_watch_summary(reader.n_rows, args.kind, args.window, stride, events, counts))
+        out.flush()
+    return EXIT_OK
+
+
+def _watch_summary(n_rows: int, kind: str, size: int, stride: int, events: int,
+                   counts: Dict[str, Dict[str, int]]) -> str:
+    evaluations = 0 if n_rows < size else (n_rows - size) // stride + 1
+    window = f"sliding {size} / {stride}" if kind == "sliding" else f"tumbling {size}"
+    lines = [f"summary: {n_rows} rows, {evaluations} windows evaluated ({window}), {events} events"]
+    if n_rows < size:
+        lines.append(f"  (fewer rows than one window of {size}: nothing was evaluated)")
+    for key, c in counts.items():
+        lines.append(f"  {key}: {c['alarm']} alarm(s), {c['warning']} warning(s)")
     return "\n".join(lines) + "\n"
 
 

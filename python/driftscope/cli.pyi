@@ -4,10 +4,11 @@ from typing import Any, Dict, Optional, Sequence
 from ._io import Table
 from .report import DriftReport
 
-__all__ = ["build_parser", "compare_tables", "main"]
+__all__ = ["build_parser", "compare_tables", "format_event", "main"]
 
 EXIT_OK: int
 EXIT_ERROR: int
+P_VALUE_STATISTICS: frozenset[str]
 
 class CliError(Exception): ...
 
@@ -24,3 +25,4 @@ def compare_tables(
     n_jobs: int = 1,
     alpha: float = 0.05,
 ) -> DriftReport: ...
+def format_event(e: Any) -> str: ...

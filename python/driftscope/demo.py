@@ -21,6 +21,13 @@ same size over 3,000 transactions. The change detectors of :mod:`driftscope.drif
 (:data:`DETECTORS`: DDM, ADWIN, Page-Hinkley) watch each stream; the demo prints where each
 first flags the change and its delay, scored with :mod:`driftscope.evaluate`. Each error
 stream is a function ``(rng, n) -> ErrorStream`` in :data:`ERROR_STREAMS`.
+
+The third part replays the speech example as a stream (:mod:`driftscope._speech`): adult
+utterances, then children's voices mixed in gradually, then - the app launches in schools -
+children only, on school tablets. A :class:`driftscope.monitor.StreamMonitor` (sliding windows
+of 1,000 utterances every 100, PSI + KS per numerical feature, PSI + chi-square for the
+device) raises warnings and alarms under :data:`STREAM_RULES`; the demo prints each as it fires
+with the row at which it fired, then when the first alarm came and what fired after the switch.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 import numpy as np
 
+from . import _speech
 from . import drift
 from . import evaluate as _evaluate
 from ._report import fmt_float, fmt_p, json_number, render_table
@@ -42,6 +50,7 @@ __all__ = [
     "ERROR_STREAMS",
     "FEATURES",
     "SCENARIOS",
+    "STREAM_RULES",
     "Batch",
     "DemoDetector",
     "ErrorStream",
@@ -54,6 +63,7 @@ __all__ = [
     "render_text",
     "run",
     "run_detectors",
+    "run_stream",
     "slow_rise",
     "sudden_shift",
     "sudden_shock",
@@ -66,7 +76,9 @@ DESCRIPTION = (
     "(children 0% -> 50%) and with a sudden shift (launch in schools), and reports PSI, "
     "Jensen-Shannon distance, KS and Wasserstein distance per feature and batch. Then a fraud "
     "model's error stream meets a sudden shock (a lockdown: errors jump 5% -> 15% overnight) and "
-    "a slow rise, and the change detectors DDM, ADWIN and Page-Hinkley report when they flag each."
+    "a slow rise, and the change detectors DDM, ADWIN and Page-Hinkley report when they flag each. "
+    "Finally the voices arrive as a stream (adults, then children mixed in gradually, then only "
+    "children on school tablets) and a StreamMonitor prints its warnings and alarms as they fire."
 )
 DEFAULT_SEED = 7
 REFERENCE_SIZE = 20_000
@@ -83,6 +95,15 @@ _SEVERITY = {"OK": 0, "WARN": 1, "DRIFT": 2}
 ERROR_STREAM_SIZE = 6_000
 #: Mixed into the seed of the error streams, so they are independent of the speech data.
 _ERROR_STREAM_KEY = 0xF2A0D
+#: Mixed into the seed of the speech stream (part 3).
+_SPEECH_STREAM_KEY = 0x5BEEC
+#: Part 3's windows: the last STREAM_WINDOW utterances, evaluated every STREAM_STRIDE.
+STREAM_WINDOW = 1_000
+STREAM_STRIDE = 100
+#: Part 3's rules per statistic: the default levels, but a level must hold for 2 evaluations
+#: in a row (patience) and re-fires at most every 20 evaluations (cooldown = 2,000 rows).
+STREAM_PATIENCE = 2
+STREAM_COOLDOWN = 20
 
 
 # --------------------------------------------------------------------------- data
@@ -183,9 +204,11 @@ def run(
     batch_size: int = BATCH_SIZE,
     detectors: Optional[List["DemoDetector"]] = None,
     error_streams: Optional[List[Callable[[np.random.Generator, int], "ErrorStream"]]] = None,
+    stream: bool = True,
 ) -> Dict[str, Any]:
     """Simulate every scenario and compute the statistics, then run the change detectors
-    on the fraud-model error streams (:func:`run_detectors`); returns a JSON-ready dict."""
+    on the fraud-model error streams (:func:`run_detectors`) and, with ``stream``, the speech
+    stream through a StreamMonitor (:func:`run_stream`); returns a JSON-ready dict."""
     scenarios = SCENARIOS if scenarios is None else scenarios
     # Independent streams: adding a scenario at the end does not change the others' data.
     ref_rng, *scenario_rngs = np.random.default_rng(seed).spawn(len(scenarios) + 1)
@@ -222,7 +245,7 @@ def run(
                 "features": feats,
             })
         out_scenarios.append(_summarize(sc, batches))
-    return {
+    result = {
         "seed": seed,
         "reference_size": reference_size,
         "batch_size": batch_size,
@@ -231,6 +254,9 @@ def run(
         "scenarios": out_scenarios,
         "error_streams": run_detectors(seed, detectors=detectors, streams=error_streams),
     }
+    if stream:
+        result["stream"] = run_stream(seed)
+    return result
 
 
 def _first(batches: List[Dict[str, Any]], level: str) -> Optional[Dict[str, Any]]:
@@ -391,6 +417,130 @@ def _detector_summary(name: str, rows: List[Dict[str, Any]]) -> str:
     return f"{name}: " + (", ".join(parts) if parts else "no detectors")
 
 
+# --------------------------------------------------------------------------- stream monitor
+
+
+def _stream_rules() -> Dict[str, Dict[str, Any]]:
+    from .monitor import ThresholdRule
+
+    p, c = STREAM_PATIENCE, STREAM_COOLDOWN
+    psi = ThresholdRule.distance(0.1, 0.25, patience=p, cooldown=c)
+    pv = ThresholdRule.p_value(0.01, 0.001, patience=p, cooldown=c)
+    rules: Dict[str, Dict[str, Any]] = {f: {"psi": psi, "ks": pv} for f in _speech.NUMERIC}
+    rules.update({f: {"psi": psi, "chi_square": pv} for f in _speech.CATEGORICAL})
+    return rules
+
+
+#: Part 3's rules: {column: {statistic: ThresholdRule}} (built on first use by run_stream).
+STREAM_RULES: Dict[str, Dict[str, Any]] = {}
+
+
+def run_stream(seed: int = DEFAULT_SEED, speech: Optional[_speech.SpeechStream] = None) -> Dict[str, Any]:
+    """Streams the speech example (:func:`driftscope._speech.generate`) through a StreamMonitor
+    and reports every event with the row at which it fired (``window_end``), the phase of that
+    row and the share of children in the window, the first alarm, and the events after the
+    switch to children only."""
+    from .monitor import StreamMonitor
+
+    if not STREAM_RULES:
+        STREAM_RULES.update(_stream_rules())
+    sp = _speech.generate(int(np.random.default_rng([seed, _SPEECH_STREAM_KEY]).integers(2**63))) \
+        if speech is None else speech
+    # asymptotic KS p-values: the exact ones (scipy's "auto" rule for windows of 1,000 against
+    # 5,000 reference values) cost ~100 times more and differ only far below the levels
+    mon = StreamMonitor(sp.reference, categorical=list(_speech.CATEGORICAL), window="sliding",
+                        size=STREAM_WINDOW, stride=STREAM_STRIDE, rules=STREAM_RULES)
+    fired = mon.update_many(sp.stream)
+    events = []
+    for e in fired:
+        end = int(e.window_end)
+        window = sp.is_child[max(0, end - STREAM_WINDOW):end]
+        events.append({
+            "feature": e.feature,
+            "statistic": e.statistic,
+            "level": e.level,
+            "value": json_number(e.value),
+            "threshold": json_number(e.threshold),
+            "window_end": end,
+            "phase": sp.phase_of(end),
+            "children_in_window": json_number(window.mean()) if window.size else None,
+        })
+    phases = [{"name": n, "start": a, "end": b} for n, a, b in sp.phases]
+    switch = next(p["start"] for p in phases if p["name"] == "children")
+    first_alarm = next((e for e in events if e["level"] == "alarm"), None)
+    first_event = events[0] if events else None
+    after = [e for e in events if e["window_end"] > switch]
+    first_after = {}
+    for e in after:
+        first_after.setdefault((e["feature"], e["statistic"]), e)
+    return {
+        "seed": seed,
+        "reference_rows": int(sp.reference[_speech.FEATURES[0]].size),
+        "n_rows": sp.n_rows,
+        "window": {"kind": "sliding", "size": STREAM_WINDOW, "stride": STREAM_STRIDE},
+        "rules": {col: {st: repr(r) for st, r in rs.items()} for col, rs in STREAM_RULES.items()},
+        "phases": phases,
+        "events": events,
+        "first_event": first_event,
+        "first_alarm": first_alarm,
+        "alarms_after_switch": [e for e in first_after.values() if e["level"] == "alarm"],
+        "summary": _stream_summary(events, phases, first_alarm, switch),
+    }
+
+
+def _stream_summary(events: List[Dict[str, Any]], phases: List[Dict[str, Any]], first_alarm: Optional[Dict[str, Any]],
+                    switch: int) -> List[str]:
+    lines = []
+    for p in phases:
+        inside = [e for e in events if p["start"] < e["window_end"] <= p["end"]]
+        n_alarm = sum(e["level"] == "alarm" for e in inside)
+        feats = sorted({e["feature"] for e in inside if e["level"] == "alarm"})
+        lines.append(f"{p['name']} phase (rows {p['start'] + 1}-{p['end']}): {n_alarm} alarm(s), "
+                     f"{len(inside) - n_alarm} warning(s)" + (f"; alarms on {', '.join(feats)}" if feats else ""))
+    if first_alarm is None:
+        lines.append("no alarm fired")
+    else:
+        lines.append(f"first alarm at row {first_alarm['window_end']} ({first_alarm['phase']} phase, "
+                     f"{first_alarm['children_in_window']:.0%} children in the window): "
+                     f"{first_alarm['feature']} {first_alarm['statistic']}")
+    dev = next((e for e in events if e["feature"] in _speech.CATEGORICAL and e["level"] == "alarm"
+                and e["window_end"] > switch), None)
+    if dev is not None:
+        lines.append(f"after the switch to school tablets at row {switch}: {dev['feature']} "
+                     f"{dev['statistic']} alarm at row {dev['window_end']} ({dev['window_end'] - switch} rows later)")
+    return lines
+
+
+def _render_stream(res: Dict[str, Any]) -> List[str]:
+    w = res["window"]
+    lines = [
+        "",
+        "driftscope demo, part 3: the speech model's inputs as a stream, watched by a StreamMonitor",
+        f"reference: {res['reference_rows']} adult utterances; stream of {res['n_rows']} utterances: "
+        + ", ".join(f"{p['name']} rows {p['start'] + 1}-{p['end']}" for p in res["phases"]),
+        f"sliding windows of {w['size']} every {w['stride']} rows; rules: PSI warning 0.1 / alarm 0.25, "
+        f"KS and chi-square p < 0.01 / 0.001; patience {STREAM_PATIENCE}, cooldown {STREAM_COOLDOWN}",
+        "",
+    ]
+    header = ["row", "level", "feature", "statistic", "value", "threshold", "phase", "children in window"]
+    rows = []
+    for e in res["events"]:
+        pv = e["statistic"] in ("ks", "chi_square")
+        rows.append([
+            str(e["window_end"]), e["level"].upper(), e["feature"], e["statistic"],
+            fmt_p(e["value"]) if pv else fmt_float(e["value"]),
+            ("p < " if pv else ">= ") + f"{e['threshold']:g}",
+            e["phase"],
+            "-" if e["children_in_window"] is None else f"{e['children_in_window']:.0%}",
+        ])
+    if rows:
+        lines.append(render_table(header, rows, align="rllllrll"))
+    else:
+        lines.append("(no events)")
+    lines += ["", "summary:"] + [f"  {s}" for s in res["summary"]]
+    return lines
+
+
 # --------------------------------------------------------------------------- text
 
 
@@ -424,6 +574,8 @@ def render_text(result: Dict[str, Any]) -> str:
     lines += ["", "summary:"] + [f"  {sc['summary']}" for sc in result["scenarios"]]
     if "error_streams" in result:
         lines += _render_detectors(result["error_streams"])
+    if "stream" in result:
+        lines += _render_stream(result["stream"])
     return "\n".join(lines) + "\n"
 
 

@@ -4,6 +4,8 @@ from typing import Any, Callable, Dict, List, Optional
 import numpy as np
 import numpy.typing as npt
 
+from ._speech import SpeechStream
+
 __all__ = [
     "DEFAULT_SEED",
     "DESCRIPTION",
@@ -11,6 +13,7 @@ __all__ = [
     "ERROR_STREAMS",
     "FEATURES",
     "SCENARIOS",
+    "STREAM_RULES",
     "Batch",
     "DemoDetector",
     "ErrorStream",
@@ -23,6 +26,7 @@ __all__ = [
     "render_text",
     "run",
     "run_detectors",
+    "run_stream",
     "slow_rise",
     "sudden_shift",
     "sudden_shock",
@@ -38,6 +42,11 @@ PSI_WARN: float
 PSI_DRIFT: float
 KS_ALPHA: float
 ERROR_STREAM_SIZE: int
+STREAM_WINDOW: int
+STREAM_STRIDE: int
+STREAM_PATIENCE: int
+STREAM_COOLDOWN: int
+STREAM_RULES: Dict[str, Dict[str, Any]]
 
 _Features = Dict[str, npt.NDArray[np.float64]]
 
@@ -94,7 +103,9 @@ def run(
     batch_size: int = ...,
     detectors: Optional[List[DemoDetector]] = None,
     error_streams: Optional[List[_ErrorStreamFn]] = None,
+    stream: bool = True,
 ) -> Dict[str, Any]: ...
+def run_stream(seed: int = ..., speech: Optional[SpeechStream] = None) -> Dict[str, Any]: ...
 def run_detectors(
     seed: int = ...,
     detectors: Optional[List[DemoDetector]] = None,
