@@ -6,6 +6,7 @@
 // core
 #include <driftscope/core/alternative.hpp>
 #include <driftscope/core/bytes.hpp>
+#include <driftscope/core/column_kind.hpp>
 #include <driftscope/core/drift_result.hpp>
 #include <driftscope/core/error.hpp>
 #include <driftscope/core/nan_policy.hpp>
@@ -14,6 +15,7 @@
 
 // kernels
 #include <driftscope/kernels/bin_count.hpp>
+#include <driftscope/kernels/bin_index.hpp>
 #include <driftscope/kernels/dispatch.hpp>
 #include <driftscope/kernels/ecdf_walk.hpp>
 #include <driftscope/kernels/rel_entr_sum.hpp>
@@ -62,3 +64,12 @@
 #include <driftscope/detect/page_hinkley.hpp>
 #include <driftscope/detect/rddm.hpp>
 #include <driftscope/detect/stepd.hpp>
+#include <driftscope/sketch/histogram_sketch.hpp>
+#include <driftscope/sketch/kll_sketch.hpp>
+#include <driftscope/sketch/moments.hpp>
+#include <driftscope/sketch/sketch_ks.hpp>
+#include <driftscope/window/ecdf_window.hpp>
+#include <driftscope/window/histogram_window.hpp>
+#include <driftscope/window/window_spec.hpp>
+#include <driftscope/monitor/stream_monitor.hpp>
+#include <driftscope/monitor/threshold.hpp>

@@ -10,12 +10,15 @@ and the drift-level API adds binned statistics and prepared references::
 
 ``compare(reference, current)`` reports drift column by column for whole data sets, and
 :mod:`driftscope.drift` holds the online change detectors (river's names and detections),
-:mod:`driftscope.evaluate` the detection metrics (MTD, MTFA, MDR, MTR, F1).
+:mod:`driftscope.evaluate` the detection metrics (MTD, MTFA, MDR, MTR, F1),
+:mod:`driftscope.window` windowed statistics over a stream against a reference,
+:mod:`driftscope.sketch` mergeable summaries (histogram, moments, KLL quantiles) and
+:mod:`driftscope.monitor` the multi-column ``StreamMonitor`` with thresholds and alarms.
 """
 
 from . import _core, stats
 from .stats import *  # noqa: F403  (the package's public names are exactly stats.__all__)
-from . import drift, evaluate, report
+from . import drift, evaluate, monitor, report, sketch, window
 from .report import ColumnDrift, DriftReport, compare, report_tests
 
 __version__: str = _core.__version__

@@ -360,3 +360,13 @@ from .evaluate import DetectionMetrics as DetectionMetrics
 def _detection_metrics(starts: "np.ndarray", ends: "np.ndarray", detections: "np.ndarray", n: int,
                        max_delay: int) -> DetectionMetrics: ...
 def _merge_detection_metrics(a: DetectionMetrics, b: DetectionMetrics) -> DetectionMetrics: ...
+
+# streaming (register_histogram_window.cpp, register_ecdf_window.cpp, register_sketch.cpp,
+# register_threshold.cpp, register_stream_monitor.cpp): the classes are described in
+# window.pyi, sketch.pyi and monitor.pyi, re-exported from here at runtime.
+from .window import EcdfWindow as EcdfWindow, EcdfWindowEvaluations as EcdfWindowEvaluations
+from .window import HistogramWindow as HistogramWindow, WindowEvaluations as WindowEvaluations
+from .sketch import HistogramSketch as HistogramSketch, KLLSketch as KLLSketch, Moments as Moments
+from .sketch import SketchKSResult as SketchKSResult
+from .monitor import AlarmEvent as AlarmEvent, EventLog as EventLog, ThresholdRule as ThresholdRule
+from .monitor import ThresholdTracker as ThresholdTracker
