@@ -147,6 +147,23 @@ def test_every_snapshot_matches_numpy_scipy(data):
     assert mon.rows_seen == len(cur)
 
 
+@pytest.mark.parametrize("ks_method", ["auto", "exact", "asymp"])
+def test_ks_method_matches_scipy(data, ks_method):
+    # the default is asymp; auto / exact give scipy's ks_2samp p-values with that method
+    ref, cur = data
+    mon = StreamMonitor(ref[["a"]], size=400, stride=200, ks_method=ks_method)
+    r = ref["a"].to_numpy(dtype=float)
+    r = r[~np.isnan(r)]
+    seen = 0
+    for hi in range(400, 1201, 200):
+        mon.update_many(cur[["a"]].iloc[seen:hi])
+        seen = hi
+        w = cur["a"].to_numpy(dtype=float)[hi - 400:hi]
+        w = w[~np.isnan(w)]
+        want = scipy.stats.ks_2samp(r, w, method=ks_method).pvalue
+        np.testing.assert_allclose(mon.snapshot()["columns"]["a"]["scores"]["ks"], want, rtol=1e-9, atol=1e-300)
+
+
 def test_tumbling_and_column_order(data):
     ref, cur = data
     mon = StreamMonitor(ref, window="tumbling", size=300)
