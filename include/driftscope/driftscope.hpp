@@ -49,6 +49,9 @@
 #include <driftscope/report/report_json.hpp>
 
 // detect
+#include <driftscope/concept/ols.hpp>
+#include <driftscope/concept/recursive_residuals.hpp>
+#include <driftscope/concept/structural_break.hpp>
 #include <driftscope/detect/adwin.hpp>
 #include <driftscope/detect/cusum.hpp>
 #include <driftscope/detect/ddm.hpp>

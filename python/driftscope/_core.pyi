@@ -370,3 +370,12 @@ from .sketch import HistogramSketch as HistogramSketch, KLLSketch as KLLSketch, 
 from .sketch import SketchKSResult as SketchKSResult
 from .monitor import AlarmEvent as AlarmEvent, EventLog as EventLog, ThresholdRule as ThresholdRule
 from .monitor import ThresholdTracker as ThresholdTracker
+
+# structural-change tests (register_concept_recursive.cpp, register_concept_breaks.cpp):
+# described in concept.pyi, re-exported from here at runtime.
+from .concept import ChowResult as ChowResult, OlsCusumResult as OlsCusumResult, OLSResult as OLSResult
+from .concept import RecursiveResidualsResult as RecursiveResidualsResult, StructuralTestResult as StructuralTestResult
+from .concept import SupFResult as SupFResult, chow_test as chow_test, cusum_squares_test as cusum_squares_test
+from .concept import ols_cusum_from_residuals as ols_cusum_from_residuals, ols_cusum_test as ols_cusum_test
+from .concept import ols_fit as ols_fit, rec_cusum_test as rec_cusum_test, recursive_residuals as recursive_residuals
+from .concept import sup_f_test as sup_f_test

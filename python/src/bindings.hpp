@@ -42,6 +42,8 @@ void register_ecdf_window(py::module_& m);
 void register_sketch(py::module_& m);
 void register_threshold(py::module_& m);
 void register_stream_monitor(py::module_& m);
+void register_concept_recursive(py::module_& m);
+void register_concept_breaks(py::module_& m);
 
 /// Raises ValueError("<fn>: <message>") through the C++ error helpers (translated).
 template <class... Args>

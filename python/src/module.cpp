@@ -29,4 +29,6 @@ PYBIND11_MODULE(_core, m) {
   dp::register_sketch(m);
   dp::register_threshold(m);
   dp::register_stream_monitor(m);
+  dp::register_concept_recursive(m);
+  dp::register_concept_breaks(m);
 }
