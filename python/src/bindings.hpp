@@ -204,6 +204,31 @@ T deserialize_from_bytes(py::handle data) {
   return T::deserialize(b.data, b.size);
 }
 
+/// A regression's (X, y) from Python, as float64 C-contiguous arrays: X 2-D (n, p) or 1-D
+/// (one regressor), y 1-D of length n.
+struct design_arg {
+  py::array_t<double, py::array::c_style | py::array::forcecast> X, y;
+  std::size_t n = 0, p = 0;
+
+  /// X's data, or nullptr for an empty design.
+  const double* x_data() const { return p > 0 && n > 0 ? X.data() : nullptr; }
+};
+
+inline design_arg as_design(py::handle X, py::handle y, const char* function) {
+  using f64_cast = py::array_t<double, py::array::c_style | py::array::forcecast>;
+  design_arg d;
+  d.X = f64_cast(py::reinterpret_borrow<py::object>(X));
+  d.y = f64_cast(py::reinterpret_borrow<py::object>(y));
+  if (d.y.ndim() != 1) value_error("{}: y must be 1-D, got {}-D array", function, static_cast<long>(d.y.ndim()));
+  d.n = static_cast<std::size_t>(d.y.shape(0));
+  if (d.X.ndim() != 1 && d.X.ndim() != 2)
+    value_error("{}: X must be 1-D or 2-D (n, p), got {}-D array", function, static_cast<long>(d.X.ndim()));
+  d.p = d.X.ndim() == 1 ? 1 : static_cast<std::size_t>(d.X.shape(1));
+  if (static_cast<std::size_t>(d.X.shape(0)) != d.n)
+    value_error("{}: X has {} rows but y has {} values", function, static_cast<long>(d.X.shape(0)), d.n);
+  return d;
+}
+
 /// Python repr of a float (shortest round-trip, as Python prints it).
 inline std::string float_repr(double x) { return py::repr(py::float_(x)).cast<std::string>(); }
 

@@ -17,43 +17,6 @@ namespace {
 
 using f64_array = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
-/// X (n × p, row-major float64) and y (n) checked for shape.
-struct regression_args {
-  f64_array X, y;
-  std::size_t n = 0, p = 0;
-};
-
-regression_args regression_arrays(py::handle X, py::handle y, const char* function) {
-  regression_args a;
-  a.X = f64_array(py::reinterpret_borrow<py::object>(X));
-  a.y = f64_array(py::reinterpret_borrow<py::object>(y));
-  if (a.y.ndim() != 1) {
-    value_error("{}: y must be 1-D, got {}-D array", function, static_cast<long>(a.y.ndim()));
-  }
-  a.n = static_cast<std::size_t>(a.y.shape(0));
-  if (a.X.ndim() == 1) {
-    a.p = 1;
-    if (static_cast<std::size_t>(a.X.shape(0)) != a.n) {
-      value_error("{}: X has {} rows but y has {} values", function,
-                  static_cast<long>(a.X.shape(0)), a.n);
-    }
-  } else if (a.X.ndim() == 2) {
-    a.p = static_cast<std::size_t>(a.X.shape(1));
-    if (static_cast<std::size_t>(a.X.shape(0)) != a.n) {
-      value_error("{}: X has {} rows but y has {} values", function,
-                  static_cast<long>(a.X.shape(0)), a.n);
-    }
-  } else {
-    value_error("{}: X must be 1-D or 2-D (n, p), got {}-D array", function,
-                static_cast<long>(a.X.ndim()));
-  }
-  return a;
-}
-
-const double* x_ptr(const regression_args& a) {
-  return a.p > 0 && a.n > 0 ? a.X.data() : nullptr;
-}
-
 py::tuple triple(const std::array<double, 3>& v) {
   return py::make_tuple(v[0], v[1], v[2]);
 }
@@ -131,9 +94,9 @@ void register_concept_breaks(py::module_& m) {
   m.def(
       "ols_cusum_test",
       [](py::handle X, py::handle y) {
-        const regression_args a = regression_arrays(X, y, "ols_cusum_test");
+        const design_arg a = as_design(X, y, "ols_cusum_test");
         py::gil_scoped_release release;
-        return ols_cusum_test(x_ptr(a), a.n, a.p, a.y.data());
+        return ols_cusum_test(a.x_data(), a.n, a.p, a.y.data());
       },
       py::arg("X"), py::arg("y"),
       "OLS-CUSUM test (Ploberger & Kraemer 1992) of y on [1, X]; equals statsmodels "
@@ -157,18 +120,18 @@ void register_concept_breaks(py::module_& m) {
       [](py::handle X, py::handle y, long long break_index) {
         if (break_index < 0)
           value_error("chow_test: break_index must be >= 0, got {}", break_index);
-        const regression_args a = regression_arrays(X, y, "chow_test");
+        const design_arg a = as_design(X, y, "chow_test");
         py::gil_scoped_release release;
-        return chow_test(x_ptr(a), a.n, a.p, a.y.data(), static_cast<std::size_t>(break_index));
+        return chow_test(a.x_data(), a.n, a.p, a.y.data(), static_cast<std::size_t>(break_index));
       },
       py::arg("X"), py::arg("y"), py::arg("break_index"),
       "Chow F test for a break after break_index rows (segments [0, b) and [b, n)).");
   m.def(
       "sup_f_test",
       [](py::handle X, py::handle y, double trim) {
-        const regression_args a = regression_arrays(X, y, "sup_f_test");
+        const design_arg a = as_design(X, y, "sup_f_test");
         py::gil_scoped_release release;
-        return sup_f_test(x_ptr(a), a.n, a.p, a.y.data(), trim);
+        return sup_f_test(a.x_data(), a.n, a.p, a.y.data(), trim);
       },
       py::arg("X"), py::arg("y"), py::arg("trim") = 0.15,
       "sup-F (Quandt-Andrews) test over breaks in [floor(trim n), floor((1 - trim) n)], O(n k^2).");

@@ -12,38 +12,6 @@
 namespace driftscope::python {
 namespace {
 
-using f64_cast = py::array_t<double, py::array::c_style | py::array::forcecast>;
-
-/// (X, y) from Python: X 2-D (n, p) or 1-D (one regressor), y 1-D of length n.
-struct design_arg {
-  f64_cast X, y;
-  std::size_t n = 0, p = 0;
-};
-
-design_arg as_design(py::handle X, py::handle y, const char* function) {
-  design_arg d;
-  d.X = f64_cast(py::reinterpret_borrow<py::object>(X));
-  d.y = f64_cast(py::reinterpret_borrow<py::object>(y));
-  if (d.y.ndim() != 1)
-    value_error("{}: y must be 1-D, got {}-D array", function, static_cast<long>(d.y.ndim()));
-  d.n = static_cast<std::size_t>(d.y.shape(0));
-  if (d.X.ndim() == 1) {
-    d.p = 1;
-    if (static_cast<std::size_t>(d.X.shape(0)) != d.n)
-      value_error("{}: X and y must have the same number of rows, got {} and {}", function,
-                  static_cast<long>(d.X.shape(0)), d.n);
-  } else if (d.X.ndim() == 2) {
-    d.p = static_cast<std::size_t>(d.X.shape(1));
-    if (static_cast<std::size_t>(d.X.shape(0)) != d.n)
-      value_error("{}: X and y must have the same number of rows, got {} and {}", function,
-                  static_cast<long>(d.X.shape(0)), d.n);
-  } else {
-    value_error("{}: X must be 1-D or 2-D, got {}-D array", function,
-                static_cast<long>(d.X.ndim()));
-  }
-  return d;
-}
-
 py::array_t<double> matrix_array(const std::vector<double>& v, std::size_t rows, std::size_t cols) {
   py::array_t<double> out({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(cols)});
   std::copy(v.begin(), v.end(), out.mutable_data());
