@@ -50,7 +50,10 @@
 
 // detect
 #include <driftscope/concept/ols.hpp>
+#include <driftscope/concept/forgetting_rls.hpp>
+#include <driftscope/concept/monitoring_boundary.hpp>
 #include <driftscope/concept/recursive_residuals.hpp>
+#include <driftscope/concept/residual_monitor.hpp>
 #include <driftscope/concept/structural_break.hpp>
 #include <driftscope/detect/adwin.hpp>
 #include <driftscope/detect/cusum.hpp>
@@ -76,3 +79,4 @@
 #include <driftscope/window/window_spec.hpp>
 #include <driftscope/monitor/stream_monitor.hpp>
 #include <driftscope/monitor/threshold.hpp>
+#include <driftscope/shape/drift_shape.hpp>

@@ -379,3 +379,9 @@ from .concept import SupFResult as SupFResult, chow_test as chow_test, cusum_squ
 from .concept import ols_cusum_from_residuals as ols_cusum_from_residuals, ols_cusum_test as ols_cusum_test
 from .concept import ols_fit as ols_fit, rec_cusum_test as rec_cusum_test, recursive_residuals as recursive_residuals
 from .concept import sup_f_test as sup_f_test
+
+# streaming residual monitor (register_residual_monitor.cpp) and drift typing
+# (register_shape.cpp): described in concept.pyi / shape.pyi, re-exported from here at runtime.
+from .concept import ResidualAlarm as ResidualAlarm, ResidualDrift as ResidualDrift
+from .concept import ResidualMonitor as ResidualMonitor
+from .shape import DriftShape as DriftShape, classify_drift as classify_drift

@@ -25,6 +25,17 @@ regressor); arrays are converted to float64 and the work runs without the GIL.
   and location, O(n·k²) by Givens updates; Andrews (1993, 2003) critical values at
   10 / 5 / 1 % for trim 0.15 and k ≤ 10.
 
+Streaming (issue 6 §2): :class:`ResidualMonitor` fits OLS on a reference window
+(``ResidualMonitor(X_ref, y_ref)``) or takes a deployed model's reference residuals
+(``ResidualMonitor.from_predictions(y_true, y_pred, X=None)``), then monitors every new
+observation with ``update(x, y)`` / ``update(y_true, y_pred, x=None)`` (by mode) or
+``update_many`` (no GIL): a residual CUSUM against the Chu–Stinchcombe–White boundary,
+a whitened score CUSUM per regressor, an optional MOSUM, a CUSUM of squared residuals
+for the noise level, and recursive least squares with forgetting that tracks the new
+coefficients. After the first alarm the drift is typed (``drift``: sudden /
+incremental / mixing, onset, duration, magnitude). Alarms are :class:`ResidualAlarm`,
+the type a :class:`ResidualDrift`; the monitor pickles through ``to_bytes``.
+
 Example::
 
     from driftscope import concept
@@ -39,6 +50,9 @@ from ._core import (
     OlsCusumResult,
     OLSResult,
     RecursiveResidualsResult,
+    ResidualAlarm,
+    ResidualDrift,
+    ResidualMonitor,
     StructuralTestResult,
     SupFResult,
     chow_test,
@@ -56,6 +70,9 @@ __all__ = [
     "OlsCusumResult",
     "OLSResult",
     "RecursiveResidualsResult",
+    "ResidualAlarm",
+    "ResidualDrift",
+    "ResidualMonitor",
     "StructuralTestResult",
     "SupFResult",
     "chow_test",

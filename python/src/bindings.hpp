@@ -44,6 +44,8 @@ void register_threshold(py::module_& m);
 void register_stream_monitor(py::module_& m);
 void register_concept_recursive(py::module_& m);
 void register_concept_breaks(py::module_& m);
+void register_shape(py::module_& m);
+void register_residual_monitor(py::module_& m);
 
 /// Raises ValueError("<fn>: <message>") through the C++ error helpers (translated).
 template <class... Args>

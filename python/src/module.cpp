@@ -31,4 +31,6 @@ PYBIND11_MODULE(_core, m) {
   dp::register_stream_monitor(m);
   dp::register_concept_recursive(m);
   dp::register_concept_breaks(m);
+  dp::register_shape(m);  // before the residual monitor, which returns DriftShape
+  dp::register_residual_monitor(m);
 }
