@@ -28,6 +28,17 @@ children only, on school tablets. A :class:`driftscope.monitor.StreamMonitor` (s
 of 1,000 utterances every 100, PSI + KS per numerical feature, PSI + chi-square for the
 device) raises warnings and alarms under :data:`STREAM_RULES`; the demo prints each as it fires
 with the row at which it fired, then when the first alarm came and what fired after the switch.
+
+The fourth part is the seed notes' house example (:mod:`driftscope._house`): a model predicts
+the rooms of a house from the owner's income, ``y = 5 + 2 x + noise``, and inflation turns the
+slope into 1.5 - the relation X -> Y changes while the incomes ``x`` do not (concept drift
+without data drift). Two streams: *gradual inflation* (the slope falls linearly over 2,000
+rows) and a *sudden change* (2 -> 1.5 at once), both from row 4,000 after 1,000 reference
+rows. The input drift statistics of ``x`` (KS and PSI of each window of 1,000 rows after the
+change against the reference, :class:`driftscope.stats.ReferenceProfile`) stay quiet, while a
+:class:`driftscope.concept.ResidualMonitor` fitted on the reference rows fires; the demo prints
+its first alarm (row and test), the drift type with onset and duration, and the new slope
+tracked by its recursive least squares (``tracking_coefficients[1]``) against the true 1.5.
 """
 
 from __future__ import annotations
@@ -37,6 +48,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 import numpy as np
 
+from . import _house
 from . import _speech
 from . import drift
 from . import evaluate as _evaluate
@@ -44,6 +56,7 @@ from ._report import fmt_float, fmt_p, json_number, render_table
 from .stats import ReferenceProfile
 
 __all__ = [
+    "CONCEPT_STREAMS",
     "DEFAULT_SEED",
     "DESCRIPTION",
     "DETECTORS",
@@ -52,6 +65,7 @@ __all__ = [
     "SCENARIOS",
     "STREAM_RULES",
     "Batch",
+    "ConceptStream",
     "DemoDetector",
     "ErrorStream",
     "Scenario",
@@ -62,6 +76,7 @@ __all__ = [
     "no_drift",
     "render_text",
     "run",
+    "run_concept",
     "run_detectors",
     "run_stream",
     "slow_rise",
@@ -78,7 +93,10 @@ DESCRIPTION = (
     "model's error stream meets a sudden shock (a lockdown: errors jump 5% -> 15% overnight) and "
     "a slow rise, and the change detectors DDM, ADWIN and Page-Hinkley report when they flag each. "
     "Finally the voices arrive as a stream (adults, then children mixed in gradually, then only "
-    "children on school tablets) and a StreamMonitor prints its warnings and alarms as they fire."
+    "children on school tablets) and a StreamMonitor prints its warnings and alarms as they fire. "
+    "Last, the seed notes' house example: inflation turns rooms = 5 + 2 * income into 5 + 1.5 * "
+    "income, gradually or suddenly; the income statistics stay quiet while a ResidualMonitor on the "
+    "model's residuals fires and reports the drift type, onset, duration and the new slope."
 )
 DEFAULT_SEED = 7
 REFERENCE_SIZE = 20_000
@@ -205,10 +223,12 @@ def run(
     detectors: Optional[List["DemoDetector"]] = None,
     error_streams: Optional[List[Callable[[np.random.Generator, int], "ErrorStream"]]] = None,
     stream: bool = True,
+    concept: bool = True,
 ) -> Dict[str, Any]:
     """Simulate every scenario and compute the statistics, then run the change detectors
-    on the fraud-model error streams (:func:`run_detectors`) and, with ``stream``, the speech
-    stream through a StreamMonitor (:func:`run_stream`); returns a JSON-ready dict."""
+    on the fraud-model error streams (:func:`run_detectors`), with ``stream`` the speech
+    stream through a StreamMonitor (:func:`run_stream`) and with ``concept`` the house
+    example through a ResidualMonitor (:func:`run_concept`); returns a JSON-ready dict."""
     scenarios = SCENARIOS if scenarios is None else scenarios
     # Independent streams: adding a scenario at the end does not change the others' data.
     ref_rng, *scenario_rngs = np.random.default_rng(seed).spawn(len(scenarios) + 1)
@@ -256,6 +276,8 @@ def run(
     }
     if stream:
         result["stream"] = run_stream(seed)
+    if concept:
+        result["concept"] = run_concept(seed)
     return result
 
 
@@ -541,6 +563,181 @@ def _render_stream(res: Dict[str, Any]) -> List[str]:
     return lines
 
 
+# --------------------------------------------------------------------------- concept drift (house)
+
+
+@dataclass
+class ConceptStream:
+    """A house stream of part 4: its name, title and generator ``seed -> HouseStream``."""
+
+    name: str
+    title: str
+    make: Callable[[int], "_house.HouseStream"]
+
+
+#: Part 4's streams (the seed notes' house example): the slope 2 -> 1.5 from row
+#: CONCEPT_CHANGE, gradually over CONCEPT_RAMP rows, or at once.
+CONCEPT_REFERENCE = 1_000
+CONCEPT_ROWS = 8_000
+CONCEPT_CHANGE = 4_000
+CONCEPT_RAMP = 2_000
+#: Windows of income values after the change compared with the reference (KS, PSI).
+CONCEPT_WINDOW = 1_000
+#: Level of the residual monitor (its false-alarm rate over the whole stream).
+CONCEPT_ALPHA = 0.05
+#: Mixed into the seed of the house streams (part 4).
+_CONCEPT_KEY = 0x400E5
+
+CONCEPT_STREAMS: List[ConceptStream] = [
+    ConceptStream("gradual inflation", f"the slope falls 2 -> 1.5 linearly over {CONCEPT_RAMP} rows from row "
+                  f"{CONCEPT_CHANGE}",
+                  lambda s: _house.house_stream("ramp", s, reference=CONCEPT_REFERENCE, n=CONCEPT_ROWS,
+                                                change=CONCEPT_CHANGE, width=CONCEPT_RAMP)),
+    ConceptStream("sudden change", f"the slope drops 2 -> 1.5 at row {CONCEPT_CHANGE}",
+                  lambda s: _house.house_stream("sudden", s, reference=CONCEPT_REFERENCE, n=CONCEPT_ROWS,
+                                                change=CONCEPT_CHANGE)),
+]
+
+
+def run_concept(seed: int = DEFAULT_SEED, streams: Optional[List[ConceptStream]] = None) -> Dict[str, Any]:
+    """Part 4: every house stream of :data:`CONCEPT_STREAMS`; per stream the KS and PSI of the
+    incomes in each window of CONCEPT_WINDOW rows after the change against the reference, and
+    a ResidualMonitor fitted on the reference rows fed the rest: its alarms (rows of the
+    whole stream), the drift type (kind, onset row, duration in rows), and the tracked
+    coefficients at the end of the stream. Returns a JSON-ready dict."""
+    from .concept import ResidualMonitor
+
+    streams = CONCEPT_STREAMS if streams is None else streams
+    seeds = np.random.default_rng([seed, _CONCEPT_KEY]).integers(2**63, size=len(streams))
+    out = []
+    for cs, s in zip(streams, seeds):
+        h = cs.make(int(s))
+        m0 = h.reference.stop
+        start, end = h.change if h.change is not None else (h.x.size, h.x.size)
+        prof = ReferenceProfile(h.x_ref)
+        windows = []
+        for a in range(start, h.x.size, CONCEPT_WINDOW):
+            b = min(a + CONCEPT_WINDOW, h.x.size)
+            if b - a < CONCEPT_WINDOW // 2:
+                break
+            xw = h.x[a:b]
+            ks = prof.ks(xw)
+            windows.append({"start": a, "end": b, "ks_statistic": json_number(ks.statistic),
+                            "ks_pvalue": json_number(ks.pvalue), "psi": json_number(prof.psi(xw).statistic)})
+        quiet = all(w["ks_pvalue"] >= KS_ALPHA and w["psi"] < PSI_WARN for w in windows)
+
+        mon = ResidualMonitor(h.x_ref, h.y_ref, alpha=CONCEPT_ALPHA)
+        mon.update_many(h.x_mon, h.y_mon)
+        alarms = [{"row": m0 + int(a.index), "test": a.test, "statistic": json_number(a.statistic),
+                   "boundary": json_number(a.boundary)} for a in mon.alarms]
+        first = alarms[0] if alarms else None
+        d = mon.drift
+        drift_info = None
+        if d is not None:
+            drift_info = {"kind": d.kind, "gradual": bool(d.gradual), "test": d.test,
+                          "onset_row": json_number(m0 + float(d.onset)), "duration": json_number(float(d.duration)),
+                          "forced": bool(d.forced)}
+        coef = [float(v) for v in mon.tracking_coefficients]
+        ref_coef = [float(v) for v in mon.reference_coefficients]
+        delta = [float(v) for v in mon.coefficient_change]
+        res = {
+            "name": cs.name,
+            "title": cs.title,
+            "kind": h.kind,
+            "change_start": start,
+            "change_end": end,
+            "beta_before": h.beta0,
+            "beta_after": h.beta1,
+            "input_windows": windows,
+            "input_quiet": quiet,
+            "alarms": alarms,
+            "first_alarm": first,
+            "delay": None if first is None else first["row"] - start,
+            "alarms_before_change": sum(1 for a in alarms if a["row"] < start),
+            "drift": drift_info,
+            "reference_slope": json_number(ref_coef[1]),
+            "new_slope": json_number(coef[1]),
+            "new_intercept": json_number(coef[0]),
+            "delta_beta": json_number(delta[1]),
+        }
+        res["summary"] = _concept_summary(res)
+        out.append(res)
+    return {
+        "seed": seed,
+        "reference_rows": CONCEPT_REFERENCE,
+        "n_rows": CONCEPT_ROWS,
+        "window": CONCEPT_WINDOW,
+        "alpha": CONCEPT_ALPHA,
+        "model": "rooms = 5 + beta * income + N(0, 10^2), income ~ U(20, 120)",
+        "streams": out,
+    }
+
+
+def _concept_summary(r: Dict[str, Any]) -> str:
+    """e.g. "sudden change: income stays quiet (KS p >= 0.21, PSI <= 0.015 in 4 windows); the
+    residual monitor fires at row 4012 (residual_cusum, 12 rows after the change): sudden, onset
+    row 4000; new slope 1.502 (true 1.5, change -0.497)"."""
+    ws = r["input_windows"]
+    if ws:
+        minp = min(w["ks_pvalue"] for w in ws)
+        maxpsi = max(w["psi"] for w in ws)
+        inputs = (f"income {'stays quiet' if r['input_quiet'] else 'moves'} (KS p >= {minp:.2f}, PSI <= "
+                  f"{maxpsi:.3f} in {len(ws)} windows after the change)")
+    else:
+        inputs = "no income windows after the change"
+    a = r["first_alarm"]
+    if a is None:
+        fires = "the residual monitor does not fire"
+    else:
+        when = f"{r['delay']} rows after the change starts" if r["delay"] >= 0 else f"{-r['delay']} rows BEFORE the change"
+        fires = f"the residual monitor fires at row {a['row']} ({a['test']}, {when})"
+    d = r["drift"]
+    if d is None:
+        typed = "drift type pending"
+    elif d["gradual"]:
+        typed = f"gradual ({d['kind']}), onset row {d['onset_row']:.0f}, duration {d['duration']:.0f} rows"
+    else:
+        typed = f"sudden, onset row {d['onset_row']:.0f}"
+    slope = (f"new slope {r['new_slope']:.3f} (true {r['beta_after']:g}, change {r['delta_beta']:+.3f})")
+    return f"{r['name']}: {inputs}; {fires}: {typed}; {slope}"
+
+
+def _render_concept(res: Dict[str, Any]) -> List[str]:
+    lines = [
+        "",
+        "driftscope demo, part 4: concept drift - the house example (rooms from income; inflation changes the slope)",
+        f"model: {res['model']}; slope 2 -> 1.5; reference: rows 0-{res['reference_rows'] - 1}; stream of "
+        f"{res['n_rows']} rows; ResidualMonitor(alpha={res['alpha']:g}) fitted on the reference",
+        "",
+        "income (x) against the reference, windows after the change (KS p < 0.01 or PSI >= 0.1 would flag it):",
+    ]
+    rows = []
+    for r in res["streams"]:
+        for j, w in enumerate(r["input_windows"]):
+            rows.append([r["name"] if j == 0 else "", f"{w['start']}-{w['end'] - 1}", fmt_float(w["ks_statistic"]),
+                         fmt_p(w["ks_pvalue"]), fmt_float(w["psi"])])
+    lines.append(render_table(["stream", "rows", "KS", "KS p", "PSI"], rows, align="llrrr"))
+    lines += ["", "residual monitor:"]
+    rows = []
+    for r in res["streams"]:
+        a, d = r["first_alarm"], r["drift"]
+        rows.append([
+            r["name"],
+            f"{r['change_start']}-{r['change_end'] - 1}" if r["change_end"] > r["change_start"] else str(r["change_start"]),
+            "-" if a is None else str(a["row"]),
+            "-" if a is None else a["test"],
+            "-" if d is None else (d["kind"] if not d["gradual"] else f"gradual ({d['kind']})"),
+            "-" if d is None else f"{d['onset_row']:.0f}",
+            "-" if d is None else f"{d['duration']:.0f}",
+            fmt_float(r["new_slope"], 3),
+            f"{r['delta_beta']:+.3f}",
+        ])
+    lines.append(render_table(["stream", "change rows", "first alarm", "test", "drift type", "onset", "duration",
+                               "new slope", "delta beta"], rows, align="llrllrrrr"))
+    lines += ["", "summary:"] + [f"  {r['summary']}" for r in res["streams"]]
+    return lines
+
+
 # --------------------------------------------------------------------------- text
 
 
@@ -576,6 +773,8 @@ def render_text(result: Dict[str, Any]) -> str:
         lines += _render_detectors(result["error_streams"])
     if "stream" in result:
         lines += _render_stream(result["stream"])
+    if "concept" in result:
+        lines += _render_concept(result["concept"])
     return "\n".join(lines) + "\n"
 
 

@@ -4,9 +4,11 @@ from typing import Any, Callable, Dict, List, Optional
 import numpy as np
 import numpy.typing as npt
 
+from ._house import HouseStream
 from ._speech import SpeechStream
 
 __all__ = [
+    "CONCEPT_STREAMS",
     "DEFAULT_SEED",
     "DESCRIPTION",
     "DETECTORS",
@@ -15,6 +17,7 @@ __all__ = [
     "SCENARIOS",
     "STREAM_RULES",
     "Batch",
+    "ConceptStream",
     "DemoDetector",
     "ErrorStream",
     "Scenario",
@@ -25,6 +28,7 @@ __all__ = [
     "no_drift",
     "render_text",
     "run",
+    "run_concept",
     "run_detectors",
     "run_stream",
     "slow_rise",
@@ -47,6 +51,12 @@ STREAM_STRIDE: int
 STREAM_PATIENCE: int
 STREAM_COOLDOWN: int
 STREAM_RULES: Dict[str, Dict[str, Any]]
+CONCEPT_REFERENCE: int
+CONCEPT_ROWS: int
+CONCEPT_CHANGE: int
+CONCEPT_RAMP: int
+CONCEPT_WINDOW: int
+CONCEPT_ALPHA: float
 
 _Features = Dict[str, npt.NDArray[np.float64]]
 
@@ -87,6 +97,14 @@ _ErrorStreamFn = Callable[[np.random.Generator, int], ErrorStream]
 ERROR_STREAMS: List[_ErrorStreamFn]
 DETECTORS: List[DemoDetector]
 
+@dataclass
+class ConceptStream:
+    name: str
+    title: str
+    make: Callable[[int], HouseStream]
+
+CONCEPT_STREAMS: List[ConceptStream]
+
 def adult_voices(rng: np.random.Generator, n: int) -> _Features: ...
 def children_voices(rng: np.random.Generator, n: int) -> _Features: ...
 def mixed_voices(rng: np.random.Generator, n: int, children_share: float) -> _Features: ...
@@ -104,7 +122,9 @@ def run(
     detectors: Optional[List[DemoDetector]] = None,
     error_streams: Optional[List[_ErrorStreamFn]] = None,
     stream: bool = True,
+    concept: bool = True,
 ) -> Dict[str, Any]: ...
+def run_concept(seed: int = ..., streams: Optional[List[ConceptStream]] = None) -> Dict[str, Any]: ...
 def run_stream(seed: int = ..., speech: Optional[SpeechStream] = None) -> Dict[str, Any]: ...
 def run_detectors(
     seed: int = ...,

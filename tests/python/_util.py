@@ -9,6 +9,19 @@ from hypothesis import strategies as st
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
+def load_script(relative_path):
+    """Imports a script of the repository (e.g. "benchmarks/concept_scenarios.py") as a module."""
+    import importlib.util
+    import sys
+
+    path = REPO_ROOT / relative_path
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def quiet(fn, *args, **kwargs):
     """Call a reference implementation (scipy) with its own warnings silenced.
 
