@@ -27,12 +27,12 @@ log; the ``on_event`` callback is not kept (set it again with :meth:`StreamMonit
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
 from . import _core
-from ._core import AlarmEvent, EventLog, ThresholdRule, ThresholdTracker
+from ._core import AlarmEvent, DriftShape, EventLog, ThresholdRule, ThresholdTracker
 from ._frames import category_labels, encode_categories, numerical_values, table_columns, timestamps_ns
 from .report import _inspect
 from .stats import _pandas
@@ -230,6 +230,20 @@ class StreamMonitor:
     def current(self) -> Dict[str, Any]:
         """The same for the current windows now (no rules, no events)."""
         return self._core.current()
+
+    def score_history(self, column: str, statistic: str) -> Tuple[np.ndarray, np.ndarray]:
+        """The last (up to 256) evaluations of one column's statistic, oldest first:
+        ``(values, window_end_rows)``. ValueError for an unknown column or a statistic the
+        column does not compute."""
+        return self._core.score_history(column, statistic)
+
+    def drift_shape(self, column: str, statistic: str, min_duration: Optional[float] = None) -> DriftShape:
+        """Types the drift in one column statistic's recent scores (typically after an alarm
+        on it): :func:`driftscope.shape.classify_drift` over :meth:`score_history`, with
+        ``smoothing`` = size / stride for sliding windows (their scores are moving averages)
+        and ``min_duration`` (in evaluations) max(1, 0.3 * smoothing) unless given. onset and
+        duration are returned in rows. ValueError with fewer evaluations than the fit needs."""
+        return self._core.score_drift_shape(column, statistic, min_duration)
 
     @property
     def events(self) -> EventLog:

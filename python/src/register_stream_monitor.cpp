@@ -8,6 +8,9 @@
 #include "alarm_bindings.hpp"
 #include "bindings.hpp"
 
+#include <limits>
+#include <optional>
+
 #include <driftscope/monitor/stream_monitor.hpp>
 
 #include <cmath>
@@ -185,6 +188,25 @@ void register_stream_monitor(py::module_& m) {
 
   cls.def("snapshot", [](const py_stream_monitor& self) { return snapshot_dict(self.mon, self.mon.snapshot()); });
   cls.def("current", [](const py_stream_monitor& self) { return snapshot_dict(self.mon, self.mon.current()); });
+  cls.def(
+      "score_history",
+      [](const py_stream_monitor& self, const std::string& column, const std::string& statistic) {
+        const char* fn = "StreamMonitor.score_history";
+        std::vector<std::uint64_t> ends;
+        const std::vector<double> v =
+            self.mon.score_history(column, option_arg(parse_stream_statistic, statistic, fn), &ends);
+        return py::make_tuple(py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data()),
+                              py::array_t<std::uint64_t>(static_cast<py::ssize_t>(ends.size()), ends.data()));
+      },
+      py::arg("column"), py::arg("statistic"));
+  cls.def(
+      "score_drift_shape",
+      [](const py_stream_monitor& self, const std::string& column, const std::string& statistic,
+         std::optional<double> min_duration) {
+        const auto st = option_arg(parse_stream_statistic, statistic, "StreamMonitor.drift_shape");
+        return self.mon.score_drift_shape(column, st, min_duration.value_or(std::numeric_limits<double>::quiet_NaN()));
+      },
+      py::arg("column"), py::arg("statistic"), py::arg("min_duration") = py::none());
   cls.def_property_readonly(
       "events", [](py_stream_monitor& self) -> event_log& { return self.mon.events(); },
       py::return_value_policy::reference_internal);

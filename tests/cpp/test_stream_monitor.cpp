@@ -503,6 +503,7 @@ TEST_CASE("stream_monitor: serialize at random points continues identically", "[
       CHECK(copy.rows_seen() == mon.rows_seen());
       CHECK(same_snapshot(copy.snapshot(), mon.snapshot()));
       CHECK(same_events(copy.events(), mon.events()));
+      CHECK(copy.score_history("x1", ds::stream_statistic::psi) == mon.score_history("x1", ds::stream_statistic::psi));
       // both continue over the rest of the stream
       ds::stream_monitor a = ds::stream_monitor::deserialize(bytes.data(), bytes.size());
       ds::stream_monitor b = ds::stream_monitor::deserialize(bytes.data(), bytes.size());
@@ -514,6 +515,76 @@ TEST_CASE("stream_monitor: serialize at random points continues identically", "[
       CHECK(same_events(a.events(), b.events()));
     }
     CHECK(mon.events().size() > 0);
+  }
+}
+
+TEST_CASE("stream_monitor: score history keeps the last 256 evaluations; typing of its drift",
+          "[stream_monitor]") {
+  // one numerical column, sliding windows of 500 every 50 rows
+  std::mt19937_64 g(77);
+  std::normal_distribution<double> nd(0.0, 1.0);
+  std::vector<double> ref(5000);
+  for (double& v : ref) v = nd(g);
+  std::vector<ds::column_config> cols(1);
+  cols[0].name = "x";
+  const ds::window_spec w = ds::window_spec::sliding(500, 50);
+
+  SECTION("the history is the sequence of snapshots, oldest first, ring of 256") {
+    ds::stream_monitor mon(ref.data(), ref.size(), cols, {w});
+    CHECK(mon.score_history("x", ds::stream_statistic::ks).empty());
+    std::vector<double> ks;
+    std::vector<std::uint64_t> ends;
+    std::uint64_t last_end = 0;
+    const std::size_t n = 500 + 50 * 300;  // 301 evaluations
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = nd(g) + (i > 8000 ? 0.5 : 0.0);
+      mon.update(&v, 1);
+      const auto& snap = mon.snapshot();
+      if (snap.evaluated && snap.end.index != last_end) {
+        last_end = snap.end.index;
+        ks.push_back(snap.scores[0].get(ds::stream_statistic::ks));
+        ends.push_back(snap.end.index);
+      }
+    }
+    REQUIRE(ks.size() == 301);
+    std::vector<std::uint64_t> got_ends;
+    const auto got = mon.score_history("x", ds::stream_statistic::ks, &got_ends);
+    REQUIRE(got.size() == ds::stream_monitor::score_history_capacity);
+    CHECK(std::equal(got.begin(), got.end(), ks.end() - 256));
+    CHECK(std::equal(got_ends.begin(), got_ends.end(), ends.end() - 256));
+    require_throws_invalid([&] { (void)mon.score_history("y", ds::stream_statistic::ks); }, "unknown column 'y'");
+    require_throws_invalid([&] { (void)mon.score_history("x", ds::stream_statistic::chi_square); },
+                           "does not compute 'chi_square'");
+  }
+
+  SECTION("a sudden shift types sudden, a 2000-row ramp types incremental (Wasserstein)") {
+    cols[0].statistics = {ds::stream_statistic::psi, ds::stream_statistic::ks, ds::stream_statistic::wasserstein};
+    const std::size_t change = 4000, n = 9000;
+    for (const std::size_t width : {std::size_t{0}, std::size_t{2000}}) {
+      INFO("width " << width);
+      int right = 0;
+      double dur_sum = 0.0;
+      const int runs = 10;
+      for (int r = 0; r < runs; ++r) {
+        ds::stream_monitor mon(ref.data(), ref.size(), cols, {w});
+        for (std::size_t i = 0; i < n; ++i) {
+          const double f = i < change ? 0.0 : width == 0 ? 1.0 : std::min(1.0, double(i - change) / double(width));
+          const double v = nd(g) + f;
+          mon.update(&v, 1);
+        }
+        const ds::drift_shape s = mon.score_drift_shape("x", ds::stream_statistic::wasserstein);
+        if (r == 0)
+          require_throws_invalid([&] { (void)mon.score_drift_shape("x", ds::stream_statistic::ks); }, "p-value");
+        if (width == 0) {
+          right += s.kind == ds::drift_kind::sudden && std::abs(s.onset - double(change)) <= 500.0;
+        } else {
+          right += s.kind == ds::drift_kind::incremental && std::abs(s.duration - double(width)) <= 0.25 * double(width);
+          dur_sum += s.duration;
+        }
+      }
+      CHECK(right >= runs - 1);
+      if (width > 0) WARN("mean fitted ramp duration " << dur_sum / runs << " rows (true " << width << ")");
+    }
   }
 }
 
@@ -534,7 +605,7 @@ TEST_CASE("stream_monitor: truncated and corrupt bytes throw", "[stream_monitor]
     b[at] = v;
     return b;
   };
-  for (auto b : {corrupt(0, 'X'), corrupt(4, 9), corrupt(5, 2), corrupt(6, 1), corrupt(8, 7)}) {
+  for (auto b : {corrupt(0, 'X'), corrupt(4, 9), corrupt(5, 1), corrupt(6, 1), corrupt(8, 7)}) {
     CHECK_THROWS_AS(ds::stream_monitor::deserialize(b.data(), b.size()), std::invalid_argument);
   }
   auto trailing = bytes;

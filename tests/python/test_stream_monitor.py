@@ -147,6 +147,40 @@ def test_every_snapshot_matches_numpy_scipy(data):
     assert mon.rows_seen == len(cur)
 
 
+def test_score_history_is_the_sequence_of_snapshots_and_types_the_drift():
+    rng = np.random.default_rng(11)
+    ref = {"x": rng.normal(size=5000)}
+    n, change = 9000, 4000
+    t = np.arange(n)
+    for kind in ("sudden", "ramp"):
+        shift = np.where(t >= change, 1.0, 0.0) if kind == "sudden" else np.clip((t - change) / 2000.0, 0.0, 1.0)
+        x = rng.normal(size=n) + shift
+        mon = StreamMonitor(ref, size=500, stride=50, statistics={"x": ["psi", "ks", "wasserstein"]})
+        # oracle: the snapshot after each evaluation (scipy checks the snapshots themselves elsewhere)
+        mon.update_many({"x": x[:500]})
+        seen = [mon.snapshot()["columns"]["x"]["scores"]["wasserstein"]]
+        for hi in range(550, n + 1, 50):
+            mon.update_many({"x": x[hi - 50:hi]})
+            seen.append(mon.snapshot()["columns"]["x"]["scores"]["wasserstein"])
+        values, ends = mon.score_history("x", "wasserstein")
+        assert len(seen) == 171 and values.size == 171
+        np.testing.assert_array_equal(values, seen)
+        np.testing.assert_array_equal(ends, np.arange(500, n + 1, 50))
+        s = mon.drift_shape("x", "wasserstein")
+        if kind == "sudden":
+            assert s.kind == "sudden" and abs(s.onset - change) <= 500
+        else:
+            assert s.kind == "incremental" and abs(s.duration - 2000) <= 500
+        again = pickle.loads(pickle.dumps(mon))
+        np.testing.assert_array_equal(again.score_history("x", "wasserstein")[0], values)
+    with pytest.raises(ValueError, match="p-value"):
+        mon.drift_shape("x", "ks")
+    with pytest.raises(ValueError, match="unknown column 'y'"):
+        mon.score_history("y", "psi")
+    with pytest.raises(ValueError, match="statistic"):
+        mon.score_history("x", "nope")
+
+
 @pytest.mark.parametrize("ks_method", ["auto", "exact", "asymp"])
 def test_ks_method_matches_scipy(data, ks_method):
     # the default is asymp; auto / exact give scipy's ks_2samp p-values with that method

@@ -98,6 +98,9 @@
 /// |                 | count u64, missing u64, mean, std, min, max, unseen_share f64,    |
 /// |                 | scores (u32 count + (u8 stat, f64 value))                         |
 /// | event log       | event_log::write (threshold.hpp)                                  |
+/// | score history   | (format version 2) evaluations recorded u64; 256 window-end rows  |
+/// |                 | u64 (ring, slot = evaluation mod 256); per column, per statistic  |
+/// |                 | in config order, 256 f64 scores (same ring)                       |
 /// Callbacks are not serialized; the event log is (its kept events, capacity, dropped).
 /// deserialize() → the same future snapshots and events.
 /// Truncated bytes throw std::out_of_range at every length; corrupt bytes (bad magic,
@@ -108,6 +111,7 @@
 #include <driftscope/core/column_kind.hpp>
 #include <driftscope/core/error.hpp>
 #include <driftscope/monitor/threshold.hpp>
+#include <driftscope/shape/drift_shape.hpp>
 #include <driftscope/stats/binning.hpp>
 #include <driftscope/stats/reference_profile.hpp>
 #include <driftscope/window/ecdf_window.hpp>
@@ -224,7 +228,7 @@ struct stream_monitor_options {
 class stream_monitor {
  public:
   static constexpr std::uint8_t serial_family = 1;
-  static constexpr std::uint8_t serial_version = 1;
+  static constexpr std::uint8_t serial_version = 2;
 
   /// Window metrics of one column; NaN where undefined (mean / std / min / max for
   /// categorical columns, decaying windows or empty windows; std needs 2 values, ddof 1;
@@ -312,6 +316,70 @@ class stream_monitor {
 
   /// Scores and metrics as of the last evaluation point.
   const snapshot_t& snapshot() const noexcept { return snapshot_; }
+
+  /// Evaluations kept per column statistic for score_history() / score_drift_shape().
+  static constexpr std::size_t score_history_capacity = 256;
+
+  /// @brief The last (up to score_history_capacity) values of one column's statistic, one
+  /// per evaluation, oldest first; `ends` (optional) receives each evaluation's window end row.
+  /// @throws std::invalid_argument for an unknown column or a statistic it does not compute.
+  std::vector<double> score_history(std::string_view column, stream_statistic statistic,
+                                    std::vector<std::uint64_t>* ends = nullptr) const {
+    const auto [c, j] = history_slot(column, statistic, "stream_monitor::score_history");
+    const std::size_t cap = score_history_capacity;
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(hist_count_, cap));
+    const std::uint64_t first = hist_count_ - n;
+    std::vector<double> out(n);
+    if (ends) ends->resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t slot = static_cast<std::size_t>((first + i) % cap);
+      out[i] = hist_scores_[c][j * cap + slot];
+      if (ends) (*ends)[i] = hist_end_[slot];
+    }
+    return out;
+  }
+
+  /// @brief Types the drift in one column statistic's recent scores (classify_drift over
+  /// score_history()). Distances only: a p-value (ks, chi_square) saturates at 0 and
+  /// shortens every ramp. Wasserstein and total variation grow linearly with the share of
+  /// a new concept mixed into the window (and Wasserstein with a mean shift), so their
+  /// paths have the shapes classify_drift fits; PSI and JS grow faster than linearly. For
+  /// sliding windows the scores are moving averages over
+  /// size / stride evaluations, passed as `smoothing`; `min_duration` NaN means
+  /// max(1, 0.3 · smoothing) evaluations (a step seen through a window fits a ramp a
+  /// little longer than the window). onset and duration are returned in ROWS: positions
+  /// between evaluations are interpolated on their window-end rows.
+  /// @throws std::invalid_argument unknown column / statistic, too few evaluations
+  ///         (classify_drift's minimum), non-finite scores in the history.
+  drift_shape score_drift_shape(std::string_view column, stream_statistic statistic,
+                                double min_duration = std::numeric_limits<double>::quiet_NaN()) const {
+    if (is_p_value(statistic))
+      detail::throw_invalid_argument(
+          "stream_monitor::score_drift_shape: statistic '{}' is a p-value, whose path saturates at 0 long before a "
+          "drift ends; type a distance: 'wasserstein' or 'total_variation' (linear in the share of a new concept "
+          "and, wasserstein, in a mean shift), 'hellinger', 'js_distance', 'psi'",
+          to_string(statistic));
+    std::vector<std::uint64_t> ends;
+    const std::vector<double> v = score_history(column, statistic, &ends);
+    drift_shape_options o;
+    const window_spec& w = options_.window;
+    o.smoothing = w.kind == window_kind::sliding ? static_cast<double>(w.size) / static_cast<double>(w.stride) : 0.0;
+    o.min_duration = std::isnan(min_duration) ? std::max(1.0, 0.3 * o.smoothing) : min_duration;
+    drift_shape r = classify_drift(v.data(), v.size(), o);
+    auto row_at = [&ends](double pos) {
+      if (!(pos > 0.0)) return static_cast<double>(ends.front());
+      const double last = static_cast<double>(ends.size() - 1);
+      if (pos >= last) return static_cast<double>(ends.back());
+      const auto i = static_cast<std::size_t>(pos);
+      const double f = pos - static_cast<double>(i);
+      return static_cast<double>(ends[i]) + f * (static_cast<double>(ends[i + 1]) - static_cast<double>(ends[i]));
+    };
+    const double start = row_at(r.onset), stop = row_at(r.onset + r.duration);
+    r.onset = start;
+    r.duration = stop - start;
+    r.rate = r.gradual() && r.duration > 0.0 ? r.magnitude / r.duration : r.rate;
+    return r;
+  }
 
   /// @brief Scores and metrics of the current windows now (no rules, no events); `end` =
   /// rows seen. For a tumbling window right after an evaluation this is that window.
@@ -431,6 +499,7 @@ class stream_monitor {
     }
     write_snapshot(w, snapshot_);
     events_.write(w);
+    write_history(w);
     return out;
   }
 
@@ -487,14 +556,17 @@ class stream_monitor {
     }
     m.read_snapshot(rd);
     m.events_ = event_log::read(rd);
+    m.read_history(rd);
     if (rd.remaining() != 0)
       detail::throw_invalid_argument("{}: {} trailing bytes after the monitor", fn, rd.remaining());
     return m;
   }
 
-  /// Heap bytes held: references, windows, trackers, snapshot, buffers (events excluded).
+  /// Heap bytes held: references, windows, trackers, snapshot, score history, buffers (events excluded).
   std::size_t memory_bytes() const noexcept {
     std::size_t b = sizeof(*this) + cols_.capacity() * sizeof(column_state) + configs_.capacity() * sizeof(column_config);
+    b += hist_end_.capacity() * sizeof(std::uint64_t);
+    for (const auto& h : hist_scores_) b += h.capacity() * sizeof(double);
     for (std::size_t c = 0; c < cols_.size(); ++c) {
       const column_state& col = cols_[c];
       if (col.profile) {
@@ -668,6 +740,11 @@ class stream_monitor {
   }
 
   void init_snapshot() {
+    hist_count_ = 0;
+    hist_end_.assign(score_history_capacity, 0);
+    hist_scores_.assign(cols_.size(), {});
+    for (std::size_t c = 0; c < cols_.size(); ++c)
+      hist_scores_[c].assign(configs_[c].statistics.size() * score_history_capacity, 0.0);
     snapshot_ = snapshot_t{};
     snapshot_.metrics.resize(cols_.size());
     snapshot_.scores.resize(cols_.size());
@@ -750,6 +827,7 @@ class stream_monitor {
       snapshot_.end.has_timestamp = true;
     }
     snapshot_.evaluated = true;
+    record_history();
     for (std::size_t c = 0; c < cols_.size(); ++c) {
       column_state& col = cols_[c];
       for (std::size_t r = 0; r < col.trackers.size(); ++r) {
@@ -1199,6 +1277,69 @@ class stream_monitor {
       }
     }
   }
+
+  void record_history() {
+    const std::size_t cap = score_history_capacity;
+    const auto slot = static_cast<std::size_t>(hist_count_ % cap);
+    hist_end_[slot] = snapshot_.end.index;
+    for (std::size_t c = 0; c < cols_.size(); ++c) {
+      const auto& vals = snapshot_.scores[c].values;
+      for (std::size_t j = 0; j < vals.size(); ++j) hist_scores_[c][j * cap + slot] = vals[j].second;
+    }
+    ++hist_count_;
+  }
+
+  std::pair<std::size_t, std::size_t> history_slot(std::string_view column, stream_statistic statistic,
+                                                   const char* fn) const {
+    for (std::size_t c = 0; c < configs_.size(); ++c) {
+      if (configs_[c].name != column) continue;
+      const auto& st = configs_[c].statistics;
+      for (std::size_t j = 0; j < st.size(); ++j)
+        if (st[j] == statistic) return {c, j};
+      detail::throw_invalid_argument("{}: column '{}' does not compute '{}'", fn, column, to_string(statistic));
+    }
+    detail::throw_invalid_argument("{}: unknown column '{}'", fn, column);
+  }
+
+  void write_history(detail::byte_writer& w) const {
+    w.put(hist_count_);
+    w.put_array(hist_end_.data(), hist_end_.size());
+    for (const auto& h : hist_scores_) w.put_array(h.data(), h.size());
+  }
+
+  void read_history(detail::byte_reader& rd) {
+    static constexpr const char* fn = "stream_monitor::deserialize";
+    const std::size_t cap = score_history_capacity;
+    hist_count_ = rd.get<std::uint64_t>("score history count");
+    if (hist_count_ > rows_seen_)
+      detail::throw_invalid_argument("{}: {} evaluations recorded after {} rows", fn, hist_count_, rows_seen_);
+    rd.require_array(hist_end_.size(), 8, "score history ends");
+    rd.get_array(hist_end_.data(), hist_end_.size(), "score history ends");
+    for (auto& h : hist_scores_) {
+      rd.require_array(h.size(), 8, "score history");
+      rd.get_array(h.data(), h.size(), "score history");
+    }
+    // recorded window ends increase (oldest first) and are rows seen; unused slots are 0
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(hist_count_, cap));
+    std::uint64_t prev = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t e = hist_end_[static_cast<std::size_t>((hist_count_ - n + i) % cap)];
+      if ((i > 0 && e <= prev) || e > rows_seen_)
+        detail::throw_invalid_argument("{}: score history window ends out of order or past the rows seen", fn);
+      prev = e;
+    }
+    for (std::size_t slot = n; slot < cap; ++slot) {
+      bool zero = hist_end_[slot] == 0;
+      for (const auto& h : hist_scores_)
+        for (std::size_t j = 0; j < h.size() / cap; ++j) zero = zero && h[j * cap + slot] == 0.0;
+      if (!zero) detail::throw_invalid_argument("{}: unused score history slot {} is not zero", fn, slot);
+    }
+  }
+
+  // score history (score_history()): ring of score_history_capacity evaluations
+  std::uint64_t hist_count_ = 0;
+  std::vector<std::uint64_t> hist_end_;
+  std::vector<std::vector<double>> hist_scores_;  // per column: statistic-major rings
 
   stream_monitor_options options_{};
   std::vector<column_config> configs_;
