@@ -248,13 +248,7 @@ monitor prediction_monitor(py::handle y_true, py::handle y_pred, py::handle X, c
   return monitor::from_predictions(tp, pp, m, xp, p, o);
 }
 
-/// residual_monitor::deserialize on a bytes-like argument, with the GIL released (the
-/// pointer is passed as uint8_t*, which also converts to the const void* of the other classes).
-monitor monitor_from_bytes(py::handle data) {
-  const bytes_arg b = as_bytes_arg(data);
-  py::gil_scoped_release release;
-  return monitor::deserialize(reinterpret_cast<const std::uint8_t*>(b.data), b.size);
-}
+monitor monitor_from_bytes(py::handle data) { return deserialize_from_bytes<monitor>(data); }
 
 std::string alarm_repr(const residual_alarm& a) {
   return fmt::format("ResidualAlarm(index={}, test='{}', component={}, statistic={}, boundary={})", a.index,

@@ -269,7 +269,7 @@ class residual_monitor {
   std::vector<double> coefficient_change() const;             ///< tracking − reference
 
   std::vector<std::uint8_t> serialize() const;
-  static residual_monitor deserialize(const std::uint8_t* bytes, std::size_t size);
+  static residual_monitor deserialize(const void* bytes, std::size_t size);
 
   // ---- extra public accessors (resmon) ----
   double residual_mean() const noexcept { return mu_; }  ///< μ̂ (0 in fitted mode)
@@ -981,7 +981,7 @@ inline std::vector<std::uint8_t> residual_monitor::serialize() const {
   return out;
 }
 
-inline residual_monitor residual_monitor::deserialize(const std::uint8_t* bytes, std::size_t size) {
+inline residual_monitor residual_monitor::deserialize(const void* bytes, std::size_t size) {
   static constexpr const char* fn = "residual_monitor::deserialize";
   detail::byte_reader rd(bytes, size, fn);
   detail::read_preamble(rd, "DSRM", serial_family, serial_version, fn, "residual_monitor");
