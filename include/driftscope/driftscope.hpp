@@ -74,9 +74,17 @@
 #include <driftscope/sketch/kll_sketch.hpp>
 #include <driftscope/sketch/moments.hpp>
 #include <driftscope/sketch/sketch_ks.hpp>
+#include <driftscope/sketch/hyperloglog.hpp>
+#include <driftscope/sketch/frequent_items.hpp>
+#include <driftscope/sketch/latency_sketch.hpp>
 #include <driftscope/window/ecdf_window.hpp>
 #include <driftscope/window/histogram_window.hpp>
 #include <driftscope/window/window_spec.hpp>
 #include <driftscope/monitor/stream_monitor.hpp>
 #include <driftscope/monitor/threshold.hpp>
+#include <driftscope/monitor/alert_rule.hpp>
+#include <driftscope/monitor/exposition.hpp>
+#include <driftscope/monitor/rate_meter.hpp>
+#include <driftscope/monitor/ratio_metric.hpp>
+#include <driftscope/monitor/process_metrics.hpp>
 #include <driftscope/shape/drift_shape.hpp>

@@ -37,7 +37,12 @@ from ._frames import category_labels, encode_categories, numerical_values, table
 from .report import _inspect
 from .stats import _pandas
 
+from . import _alerts, _exposition
+from ._alerts import *  # noqa: F401,F403  (AlertRule, AlertTracker, AlertEvent, to_prometheus_yaml, ...)
+from ._exposition import *  # noqa: F401,F403  (MetricFamily, MetricsRegistry, serve_metrics, RateMeter, ...)
+
 __all__ = ["StreamMonitor", "ThresholdRule", "AlarmEvent", "EventLog", "ThresholdTracker"]
+__all__ += _alerts.__all__ + _exposition.__all__
 
 _FN = "StreamMonitor"
 

@@ -9,7 +9,10 @@ from ._core import EventLog as EventLog
 from ._core import ThresholdRule as ThresholdRule
 from ._core import ThresholdTracker as ThresholdTracker
 
-__all__ = ["StreamMonitor", "ThresholdRule", "AlarmEvent", "EventLog", "ThresholdTracker"]
+from ._alerts import *
+from ._exposition import *
+
+__all__: List[str]
 
 class StreamMonitor:
     def __init__(

@@ -16,6 +16,21 @@ summary of both inputs), and saves its exact state as versioned bytes (``to_byte
   ``2.296 / k**0.9723`` with 99% confidence (DataSketches' empirical bound; k = 200:
   0.0133). Inclusive definitions: ``rank(x)`` estimates the fraction of values ``<= x``;
   ``quantile(r)`` is ``numpy.quantile(..., method='inverted_cdf')`` on the sketch.
+* :class:`HyperLogLog` — distinct counts in ``2**p`` bytes (Flajolet et al. 2007 with
+  Ertl's 2017 estimator); relative standard error ``1.04 / sqrt(2**p)`` (p = 12: 1.6%).
+  Items: str / bytes, int, float (``1``, ``1.0`` and ``"1"`` are three items; a list of
+  numbers converts as ``numpy.asarray`` does, so ints mixed with floats count as floats).
+* :class:`FrequentItems` — heavy hitters with ``k`` counters (SpaceSaving, Metwally et al.
+  2005; merge of Agarwal et al. 2012): ``lower_bound(x) <= count(x) <= upper_bound(x) =
+  estimate(x)``, within ``total_weight / k``; every item above ``total_weight / k`` is
+  reported. ``top(n)`` / ``items_above(threshold)`` return ``(item, estimate, lower_bound,
+  upper_bound)`` tuples, as ``datasketches.frequent_strings_sketch.get_frequent_items``.
+* :class:`LatencySketch` — quantiles of non-negative values (latencies) within relative
+  error ``relative_accuracy`` (DDSketch, Masson, Rim & Lee 2019; the buckets of
+  ``ddsketch.DDSketch``), at most ``max_buckets`` buckets; ``quantile(q)`` is
+  ``numpy.quantile(x, q, method='lower')`` within that error; ``count_le(bounds)`` gives
+  Prometheus-style cumulative bucket counts. Seconds as floats, or nanoseconds as int /
+  ``timedelta64`` arrays (converted to int nanoseconds).
 * :func:`ks_test` — KS distance between a sketch and another sketch or an exact
   :class:`~driftscope.ReferenceProfile`, with DataSketches' decision rule
   ``D > c(alpha) * sqrt((n1 + n2) / (n1 * n2)) + eps1 + eps2``.
@@ -37,8 +52,10 @@ from typing import Union
 
 from . import _core
 from ._core import HistogramSketch, KLLSketch, Moments, ReferenceProfile, SketchKSResult
+from ._core import FrequentItems, HyperLogLog, LatencySketch
 
-__all__ = ["HistogramSketch", "Moments", "KLLSketch", "SketchKSResult", "ks_test"]
+__all__ = ["HistogramSketch", "Moments", "KLLSketch", "SketchKSResult", "ks_test",
+           "HyperLogLog", "FrequentItems", "LatencySketch"]
 
 
 def ks_test(a: Union[KLLSketch, ReferenceProfile], b: KLLSketch, alpha: float = 0.05) -> SketchKSResult:

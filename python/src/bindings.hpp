@@ -46,6 +46,9 @@ void register_concept_recursive(py::module_& m);
 void register_concept_breaks(py::module_& m);
 void register_shape(py::module_& m);
 void register_residual_monitor(py::module_& m);
+void register_monitor_sketches(py::module_& m);
+void register_alert_rule(py::module_& m);
+void register_exposition(py::module_& m);
 
 /// Raises ValueError("<fn>: <message>") through the C++ error helpers (translated).
 template <class... Args>

@@ -33,4 +33,7 @@ PYBIND11_MODULE(_core, m) {
   dp::register_concept_breaks(m);
   dp::register_shape(m);  // before the residual monitor, which returns DriftShape
   dp::register_residual_monitor(m);
+  dp::register_monitor_sketches(m);
+  dp::register_alert_rule(m);
+  dp::register_exposition(m);
 }
