@@ -87,4 +87,8 @@
 #include <driftscope/monitor/rate_meter.hpp>
 #include <driftscope/monitor/ratio_metric.hpp>
 #include <driftscope/monitor/process_metrics.hpp>
+#include <driftscope/monitor/feature_metrics.hpp>
+#include <driftscope/monitor/category_metrics.hpp>
+#include <driftscope/monitor/stage_monitor.hpp>
+#include <driftscope/monitor/pipeline_monitor.hpp>
 #include <driftscope/shape/drift_shape.hpp>

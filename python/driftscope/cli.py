@@ -2,7 +2,7 @@
 
 ``driftscope compare REFERENCE CURRENT``  dataset drift report (table, JSON or HTML)
 ``driftscope watch --reference REF.csv``  watch a CSV stream (stdin or --input) for drift: alarms as they fire
-``driftscope demo``                       adult vs children's voices (no drift, gradual, sudden); a fraud model's errors: sudden shock vs slow rise; the voices as a stream with alarms; the house example: concept drift (income -> rooms) found in the residuals
+``driftscope demo``                       adult vs children's voices (no drift, gradual, sudden); a fraud model's errors: sudden shock vs slow rise; the voices as a stream with alarms; the house example: concept drift (income -> rooms) found in the residuals; a broken upstream sensor blamed on its pipeline stage
 ``driftscope --version``
 
 Exit status: 0 on success (whatever the verdict), 2 on a usage or data error, with the
@@ -17,6 +17,7 @@ import io
 import json
 import math
 import sys
+import time
 from typing import Any, Dict, Iterator, List, Optional, Sequence, TextIO, Tuple
 
 import numpy as np
@@ -109,6 +110,16 @@ def _count(text: str) -> int:
     return v
 
 
+def _port(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number in [0, 65535], got {text!r}") from None
+    if not 0 <= v <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number in [0, 65535], got {v}")
+    return v
+
+
 def _columns(text: str) -> List[str]:
     cols = [c.strip() for c in text.split(",")]
     if not cols or any(not c for c in cols):
@@ -191,6 +202,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help="text (default): a line per event and a summary; jsonl: a JSON object per event")
     wat.add_argument("--chunk", type=_count, default=1000, metavar="ROWS",
                      help="rows read before they are fed to the monitor (default 1000)")
+    wat.add_argument("--rules", default=None, metavar="FILE",
+                     help="alert rules (.yaml or .json; see driftscope._rules_file) on the input metrics of the "
+                          "stream's columns (<column>:missing_share, <column>:mean, requests:per_second, ...), "
+                          "evaluated over time windows (--metrics-window); their events are printed as they fire")
+    wat.add_argument("--metrics-port", type=_port, default=None, metavar="PORT",
+                     help="serve the input metrics, drift scores and alert states at http://127.0.0.1:PORT/metrics "
+                          "(Prometheus / OpenMetrics) while watching; 0 picks a free port (printed on stderr)")
+    wat.add_argument("--metrics-window", default="1m", metavar="DURATION",
+                     help="time window of the input metrics and rules (default 1m; e.g. 30s, 5m)")
+    wat.add_argument("--time-column", default=None, metavar="COL",
+                     help="the stream's timestamps (epoch seconds, or ISO 8601) for the metric windows; the column "
+                          "is not monitored (default: the time each chunk is read)")
     wat.add_argument("--ks-method", choices=("asymp", "exact", "auto"), default="asymp",
                      help="KS p-values: asymp (default; fast), exact, or auto (scipy's rule: exact up to "
                           "10,000 values per side, about 100 times slower per window)")
@@ -359,6 +382,9 @@ def _compare_text(report: DriftReport, ref: Table, cur: Table) -> str:
 
 # --------------------------------------------------------------------------- watch
 
+#: Where a chunk carries the --time-column's timestamps (not a column name: it has a NUL).
+TIME_KEY = "\0time"
+
 #: Statistics whose score is a p-value (their rules fire below the level).
 P_VALUE_STATISTICS = frozenset({"ks", "chi_square"})
 
@@ -401,7 +427,7 @@ class _StreamReader:
     """Reads a CSV stream in chunks of parsed columns, without reading ahead of the chunk."""
 
     def __init__(self, f: TextIO, name: str, ref_columns: Sequence[str], categorical: Sequence[str],
-                 canonical: Sequence[str], chunk: int) -> None:
+                 canonical: Sequence[str], chunk: int, time_column: Optional[str] = None) -> None:
         self.name = name
         self.chunk = chunk
         self.rows = csv.reader(f)
@@ -411,8 +437,12 @@ class _StreamReader:
         if header is None:
             raise CliError(f"{name}: empty stream, expected a header row")
         header = [h.strip() for h in header]
+        if time_column is not None and time_column in ref_columns:
+            raise CliError(f"--time-column: {time_column!r} is a column of the reference, not a time stamp")
+        if time_column is not None and time_column not in header:
+            raise CliError(f"{name}: --time-column {time_column!r} is not in the header ({', '.join(header)})")
         missing = [c for c in ref_columns if c not in header]
-        unknown = [c for c in header if c not in ref_columns]
+        unknown = [c for c in header if c not in ref_columns and c != time_column]
         dupes = sorted({c for c in header if header.count(c) > 1})
         if dupes:
             raise CliError(f"{name}: duplicate column name(s) in the header: {', '.join(dupes)}")
@@ -426,6 +456,8 @@ class _StreamReader:
                            f"(reference columns: {', '.join(ref_columns)})")
         self.width = len(header)
         self.index = [header.index(c) for c in ref_columns]  # stream position of each reference column
+        self.time_column = time_column
+        self.time_index = header.index(time_column) if time_column is not None else -1
         self.columns = list(ref_columns)
         self.categorical = set(categorical)
         self.canonical = set(canonical)
@@ -482,7 +514,24 @@ class _StreamReader:
                                        f"reference, got {r[j]!r} (use --categorical {name} if it is a "
                                        f"category)") from None
             out[name] = col
+        if self.time_index >= 0:
+            out[TIME_KEY] = self._times(rows)
         return out
+
+    def _times(self, rows: List[Tuple[int, List[str]]]) -> np.ndarray:
+        """int64 nanoseconds of the time column: epoch seconds or ISO 8601."""
+        ts = np.empty(len(rows), dtype=np.int64)
+        for k, (line, r) in enumerate(rows):
+            s = r[self.time_index].strip()
+            try:
+                ts[k] = round(float(s) * 1e9)
+            except ValueError:
+                try:
+                    ts[k] = np.datetime64(s.rstrip("Z"), "ns").astype(np.int64)
+                except ValueError:
+                    raise CliError(f"{self.name}: line {line}: --time-column {self.time_column!r}: expected epoch "
+                                   f"seconds or an ISO 8601 time, got {s!r}") from None
+        return ts
 
 
 def format_event(e: Any) -> str:
@@ -517,6 +566,18 @@ def _cmd_watch(args: argparse.Namespace, out: TextIO) -> int:
     except ValueError as e:
         raise CliError(f"{args.reference}: {e}") from None
 
+    stage_pipe, window_ns = _watch_stage(args, ref, reference, categorical)
+    latest: List[list] = [[]]  # the families served: swapped whole after each chunk
+    server = None
+    if args.metrics_port is not None:
+        from ._exposition import serve_metrics
+
+        try:
+            server = serve_metrics(lambda: latest[0], port=args.metrics_port)
+        except OSError as e:
+            raise CliError(f"--metrics-port {args.metrics_port}: cannot listen ({e.strerror})") from None
+        print(f"driftscope watch: serving metrics at {server.url}", file=sys.stderr, flush=True)
+
     if args.input is not None:
         try:
             f: TextIO = open(args.input, newline="", encoding="utf-8-sig")
@@ -528,14 +589,17 @@ def _cmd_watch(args: argparse.Namespace, out: TextIO) -> int:
         name = "<stdin>"
     counts: Dict[str, Dict[str, int]] = {}
     events = 0
+    alerts = 0
+    last_ts: Optional[int] = None
     try:
-        reader = _StreamReader(f, name, ref.columns, categorical, canonical, args.chunk)
+        reader = _StreamReader(f, name, ref.columns, categorical, canonical, args.chunk, args.time_column)
         for chunk in reader.chunks():
+            ts = chunk.pop(TIME_KEY, None)
+            rows = f"rows {reader.n_rows + 1}..{reader.n_rows + len(chunk[ref.columns[0]])}"
             try:
                 fired = monitor.update_many(chunk)
             except ValueError as e:
-                raise CliError(f"{name}: rows {reader.n_rows + 1}..{reader.n_rows + len(chunk[ref.columns[0]])}: "
-                               f"{e}") from None
+                raise CliError(f"{name}: {rows}: {e}") from None
             for e in fired:
                 events += 1
                 key = f"{e.feature}/{e.statistic}"
@@ -548,15 +612,86 @@ def _cmd_watch(args: argparse.Namespace, out: TextIO) -> int:
                 else:
                     out.write(format_event(e) + "\n")
                 out.flush()
+            if stage_pipe is not None:
+                n = len(chunk[ref.columns[0]])
+                if ts is None:
+                    ts = np.full(n, time.time_ns(), dtype=np.int64)
+                try:
+                    changed = stage_pipe.stage(0).observe_many(chunk, timestamps=ts)
+                except ValueError as e:
+                    raise CliError(f"{name}: {rows}: {e}") from None
+                alerts += _write_alerts(changed, args.format, out)
+                last_ts = int(ts[-1]) if n else last_ts
+                if server is not None:
+                    latest[0] = stage_pipe.metric_families() + monitor.metric_families()
+        if stage_pipe is not None and last_ts is not None:
+            # the last, partial window is evaluated at its end
+            alerts += _write_alerts(stage_pipe.advance(last_ts + window_ns), args.format, out)
+            if server is not None:
+                latest[0] = stage_pipe.metric_families() + monitor.metric_families()
     except UnicodeDecodeError as e:
         raise CliError(f"{name}: not a UTF-8 text stream ({e.reason})") from None
     finally:
         if args.input is not None:
             f.close()
+        if server is not None:
+            server.close()
     if args.format == "text":
         out.write(_watch_summary(reader.n_rows, args.kind, args.window, stride, events, counts))
+        if stage_pipe is not None:
+            out.write(_alert_summary(stage_pipe, alerts))
         out.flush()
     return EXIT_OK
+
+
+def _watch_stage(args: argparse.Namespace, ref: Table, reference: Dict[str, np.ndarray],
+                 categorical: List[str]) -> Tuple[Any, int]:
+    """The input-metrics stage of --rules / --metrics-port as a one-stage PipelineMonitor, and
+    the window in ns; (None, 0) without either option."""
+    if args.rules is None and args.metrics_port is None:
+        return None, 0
+    from ._pipeline import PipelineMonitor, Stage, _duration_ns
+    from ._rules_file import load_rules
+
+    rules = []
+    if args.rules is not None:
+        try:
+            rules = load_rules(args.rules)
+        except ValueError as e:
+            raise CliError(f"--rules: {e}") from None
+    try:
+        window = _duration_ns(args.metrics_window, "--metrics-window", "the window")
+        numeric = [c for c in ref.columns if c not in categorical]
+        stage = Stage("input", numeric=numeric, categorical=categorical, window=window, rules=rules,
+                      reference=reference)
+    except ValueError as e:
+        raise CliError(f"--rules / --metrics-window: {e}") from None
+    return PipelineMonitor([stage]), window
+
+
+def _write_alerts(events: List[Any], fmt: str, out: TextIO) -> int:
+    """Writes the firing / resolved alert events; returns how many it wrote."""
+    n = 0
+    for e in events:
+        if e.to_state not in ("firing", "resolved"):
+            continue
+        n += 1
+        when = np.datetime_as_string(np.datetime64(int(e.timestamp), "ns"), unit="s") + "Z"
+        if fmt == "jsonl":
+            d = {"alert": e.rule, "severity": e.severity, "state": e.to_state, "value": json_number(e.value),
+                 "time": when}
+            out.write(json.dumps(d, allow_nan=False) + "\n")
+        else:
+            out.write(f"alert {when}  {e.severity.upper():<7}  {e.to_state:<8}  {e.rule}  value {fmt_float(e.value)}\n")
+        out.flush()
+    return n
+
+
+def _alert_summary(pipe: Any, alerts: int) -> str:
+    states = pipe.stage(0).alert_states
+    firing = [f"{r} ({sev})" for r, sev, st in states if st == "firing"]
+    line = f"alerts: {alerts} firing / resolved events; firing now: {', '.join(firing) if firing else 'none'}\n"
+    return line
 
 
 def _watch_summary(n_rows: int, kind: str, size: int, stride: int, events: int,

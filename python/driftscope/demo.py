@@ -39,6 +39,12 @@ change against the reference, :class:`driftscope.stats.ReferenceProfile`) stay q
 :class:`driftscope.concept.ResidualMonitor` fitted on the reference rows fires; the demo prints
 its first alarm (row and test), the drift type with onset and duration, and the new slope
 tracked by its recursive least squares (``tracking_coefficients[1]``) against the true 1.5.
+
+The fifth part is a broken upstream (:mod:`driftscope._upstream`): a temperature sensor feeds
+a feature pipeline and a failure model, three stages of a
+:class:`driftscope.monitor.PipelineMonitor` with their own alert rules. When the sensor starts
+sending missing values and a stuck constant, every stage eventually alarms, but the sensor's
+alarm fires first, and the demo prints which stage it was and when.
 """
 
 from __future__ import annotations
@@ -50,6 +56,7 @@ import numpy as np
 
 from . import _house
 from . import _speech
+from . import _upstream
 from . import drift
 from . import evaluate as _evaluate
 from ._report import fmt_float, fmt_p, json_number, render_table
@@ -96,7 +103,9 @@ DESCRIPTION = (
     "children on school tablets) and a StreamMonitor prints its warnings and alarms as they fire. "
     "Last, the seed notes' house example: inflation turns rooms = 5 + 2 * income into 5 + 1.5 * "
     "income, gradually or suddenly; the income statistics stay quiet while a ResidualMonitor on the "
-    "model's residuals fires and reports the drift type, onset, duration and the new slope."
+    "model's residuals fires and reports the drift type, onset, duration and the new slope. "
+    "And a broken upstream: a temperature sensor starts sending missing values and a stuck constant; "
+    "the sensor, feature and model stages of a PipelineMonitor alarm, the sensor's first."
 )
 DEFAULT_SEED = 7
 REFERENCE_SIZE = 20_000
@@ -224,11 +233,14 @@ def run(
     error_streams: Optional[List[Callable[[np.random.Generator, int], "ErrorStream"]]] = None,
     stream: bool = True,
     concept: bool = True,
+    pipeline: bool = True,
 ) -> Dict[str, Any]:
     """Simulate every scenario and compute the statistics, then run the change detectors
     on the fraud-model error streams (:func:`run_detectors`), with ``stream`` the speech
     stream through a StreamMonitor (:func:`run_stream`) and with ``concept`` the house
-    example through a ResidualMonitor (:func:`run_concept`); returns a JSON-ready dict."""
+    example through a ResidualMonitor (:func:`run_concept`), and with ``pipeline`` the broken
+    upstream through a PipelineMonitor (:func:`driftscope._upstream.run_pipeline`); returns a
+    JSON-ready dict."""
     scenarios = SCENARIOS if scenarios is None else scenarios
     # Independent streams: adding a scenario at the end does not change the others' data.
     ref_rng, *scenario_rngs = np.random.default_rng(seed).spawn(len(scenarios) + 1)
@@ -278,6 +290,8 @@ def run(
         result["stream"] = run_stream(seed)
     if concept:
         result["concept"] = run_concept(seed)
+    if pipeline:
+        result["pipeline"] = _upstream.run_pipeline(seed)
     return result
 
 
@@ -775,6 +789,8 @@ def render_text(result: Dict[str, Any]) -> str:
         lines += _render_stream(result["stream"])
     if "concept" in result:
         lines += _render_concept(result["concept"])
+    if "pipeline" in result:
+        lines += _upstream.render_pipeline(result["pipeline"])
     return "\n".join(lines) + "\n"
 
 

@@ -37,12 +37,13 @@ from ._frames import category_labels, encode_categories, numerical_values, table
 from .report import _inspect
 from .stats import _pandas
 
-from . import _alerts, _exposition
+from . import _alerts, _exposition, _pipeline
 from ._alerts import *  # noqa: F401,F403  (AlertRule, AlertTracker, AlertEvent, to_prometheus_yaml, ...)
 from ._exposition import *  # noqa: F401,F403  (MetricFamily, MetricsRegistry, serve_metrics, RateMeter, ...)
+from ._pipeline import *  # noqa: F401,F403  (Stage, PipelineMonitor, Monitor)
 
 __all__ = ["StreamMonitor", "ThresholdRule", "AlarmEvent", "EventLog", "ThresholdTracker"]
-__all__ += _alerts.__all__ + _exposition.__all__
+__all__ += _alerts.__all__ + _exposition.__all__ + _pipeline.__all__
 
 _FN = "StreamMonitor"
 
@@ -235,6 +236,20 @@ class StreamMonitor:
     def current(self) -> Dict[str, Any]:
         """The same for the current windows now (no rules, no events)."""
         return self._core.current()
+
+    def metric_families(self) -> list:
+        """The latest evaluation as metric families for a ``/metrics`` endpoint: the gauge
+        ``driftscope_drift_score{feature, statistic}`` (NaN before the first evaluation) and the
+        counter ``driftscope_stream_rows_total``."""
+        from ._core import MetricFamily
+
+        scores = MetricFamily.gauge("driftscope_drift_score", help="Drift score of the latest window evaluation")
+        for name, col in self.snapshot()["columns"].items():
+            for stat, value in col["scores"].items():
+                scores.add_gauge(float("nan") if value is None else value, {"feature": name, "statistic": stat})
+        rows = MetricFamily.counter("driftscope_stream_rows", help="Rows fed to the stream monitor")
+        rows.add_counter(self.rows_seen)
+        return [scores, rows]
 
     def score_history(self, column: str, statistic: str) -> Tuple[np.ndarray, np.ndarray]:
         """The last (up to 256) evaluations of one column's statistic, oldest first:
