@@ -210,6 +210,34 @@ T deserialize_from_bytes(py::handle data) {
   return T::deserialize(b.data, b.size);
 }
 
+/// to_bytes / from_bytes / pickle / copy for a bound class S with serialize(); `restore`
+/// maps bytes to S. Pickles as (version tag 1, bytes); unknown tags are refused.
+template <class S, class Cls, class Restore>
+void add_bytes_api(Cls& cls, const char* name, Restore restore) {
+  static constexpr int version = 1;
+  cls.def(
+         "to_bytes", [](const S& s) { return serialize_to_bytes(s); }, "The state as versioned little-endian bytes.")
+      .def_static("from_bytes", restore, py::arg("data"), "Restores the state from to_bytes() output.")
+      .def("__copy__", [](const S& s) { return S(s); })
+      .def(
+          "__deepcopy__", [](const S& s, py::dict) { return S(s); }, py::arg("memo"))
+      .def(py::pickle([](const S& s) { return py::make_tuple(version, serialize_to_bytes(s)); },
+                      [name, restore](const py::tuple& t) {
+                        if (t.size() != 2 || !py::isinstance<py::int_>(t[0]))
+                          value_error("{}: invalid pickled state (expected (version, bytes))", name);
+                        const int v = t[0].cast<int>();
+                        if (v != version)
+                          value_error("{}: unsupported pickle version {} (this build reads {})", name, v, version);
+                        return restore(t[1]);
+                      }));
+}
+
+/// The same with S::deserialize (the GIL released) as `restore`.
+template <class S, class Cls>
+void add_bytes_api(Cls& cls, const char* name) {
+  add_bytes_api<S>(cls, name, &deserialize_from_bytes<S>);
+}
+
 /// A regression's (X, y) from Python, as float64 C-contiguous arrays: X 2-D (n, p) or 1-D
 /// (one regressor), y 1-D of length n.
 struct design_arg {

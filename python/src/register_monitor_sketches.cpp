@@ -17,34 +17,6 @@
 namespace driftscope::python {
 namespace {
 
-/// Version tag of the pickled state: (tag, bytes). Unknown tags are refused.
-constexpr int pickle_version = 1;
-
-/// to_bytes / from_bytes / pickle / copy for a class S whose C++ type C has serialize() /
-/// deserialize(); `restore` maps bytes to S.
-template <class S, class Cls, class Restore>
-void add_bytes_api(Cls& cls, const char* name, Restore restore) {
-  cls.def(
-         "to_bytes", [](const S& s) { return serialize_to_bytes(s); },
-         "The state as versioned little-endian bytes.")
-      .def_static("from_bytes", restore, py::arg("data"),
-                  "Restores the state from to_bytes() output.")
-      .def("__copy__", [](const S& s) { return S(s); })
-      .def(
-          "__deepcopy__", [](const S& s, py::dict) { return S(s); }, py::arg("memo"))
-      .def(py::pickle(
-          [](const S& s) { return py::make_tuple(pickle_version, serialize_to_bytes(s)); },
-          [name, restore](const py::tuple& t) {
-            if (t.size() != 2 || !py::isinstance<py::int_>(t[0]))
-              value_error("{}: invalid pickled state (expected (version, bytes))", name);
-            const int v = t[0].cast<int>();
-            if (v != pickle_version)
-              value_error("{}: unsupported pickle version {} (this build reads {})", name, v,
-                          pickle_version);
-            return restore(t[1]);
-          }));
-}
-
 // --- item arguments ----------------------------------------------------------------------
 
 /// A Python str as UTF-8 (a view into the str's cached UTF-8 copy; valid while it lives).

@@ -16,32 +16,6 @@ namespace {
 
 using kll = kll_sketch<double>;
 
-/// Version tag of the pickled state: (tag, bytes). Unknown tags are refused.
-constexpr int pickle_version = 1;
-
-
-/// to_bytes / from_bytes / pickle / copy for a class with serialize() / deserialize().
-template <class S, class Cls>
-void add_bytes_api(Cls& cls, const char* name) {
-  cls.def("to_bytes", &serialize_to_bytes<S>, "The state as versioned little-endian bytes.")
-      .def_static("from_bytes", &deserialize_from_bytes<S>, py::arg("data"),
-                  "Restores the state from to_bytes() output.")
-      .def("__copy__", [](const S& s) { return S(s); })
-      .def(
-          "__deepcopy__", [](const S& s, py::dict) { return S(s); }, py::arg("memo"))
-      .def(py::pickle([](const S& s) { return py::make_tuple(pickle_version, serialize_to_bytes(s)); },
-                      [name](const py::tuple& t) {
-                        if (t.size() != 2 || !py::isinstance<py::int_>(t[0]))
-                          value_error("{}: invalid pickled state (expected (version, bytes))",
-                                      name);
-                        const int v = t[0].cast<int>();
-                        if (v != pickle_version)
-                          value_error("{}: unsupported pickle version {} (this build reads {})",
-                                      name, v, pickle_version);
-                        return deserialize_from_bytes<S>(t[1]);
-                      }));
-}
-
 /// Runs f(const U* x, n) on a 1-D float32 / float64 array without the GIL.
 template <class F>
 void with_array(py::handle x, const char* function, const char* name, F&& f) {
