@@ -16,7 +16,15 @@ Metric ids (what a rule's ``metric`` names): ``requests:count``, ``requests:per_
 ``errors:count``, ``errors:share``, ``latency:mean|p50|p90|p99|max`` (seconds);
 per numerical field ``<f>:count|missing_share|infinite_share|mean|std|min|max|p50|p90|p99``;
 per categorical field ``<c>:count|missing_share|distinct|top_share|unseen_share``;
-per ratio ``<r>:value|lower|upper|denominator``. ``Stage.metric_ids`` lists them.
+per length field (text or sequence inputs: ``len()`` of each value, None = missing)
+``<t>:count|missing_share|length_mean|length_std|length_min|length_max|length_p50|length_p90|length_p99``;
+per derived field (a user-defined scalar: ``derived={"brightness": fn}``, ``fn(input)`` called on
+each record's raw input) the numerical field's ids; per ratio
+``<r>:value|lower|upper|denominator``. ``Stage.metric_ids`` lists them.
+
+State: ``Stage`` and ``PipelineMonitor`` pickle (configuration and state; derived functions must be
+picklable, i.e. module-level), ``serialize_state()`` / ``restore_state(bytes)`` checkpoint a
+stage built with the same configuration, and ``merge(other)`` adds another worker's records.
 
 A :class:`PipelineMonitor` holds stages in order and says which stage alarmed first
 (``first_alarm``): when an upstream sensor breaks, the upstream is blamed, not the model.
@@ -69,6 +77,38 @@ def _timestamp_ns(ts: Any, fn: str) -> int:
     return int(arr[0])
 
 
+def _length_of(v: Any, fn: str, name: str) -> float:
+    """The length metric of one value of length field ``name``: len() of a str / bytes /
+    sequence, a number taken as the length itself, None or NaN missing."""
+    if v is None:
+        return np.nan
+    if isinstance(v, (str, bytes)) or hasattr(v, "__len__"):
+        return float(len(v))
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+        return float(v)
+    raise ValueError(f"{fn}: length field {name!r} takes str, bytes, sequences or lengths, got {type(v).__name__}")
+
+
+def _length_column(col: Any, fn: str, name: str) -> np.ndarray:
+    if hasattr(col, "to_pylist"):
+        vals = col.to_pylist()
+    elif hasattr(col, "tolist"):
+        vals = col.tolist()
+    else:
+        vals = list(col)
+    return np.array([_length_of(v, fn, name) for v in vals], dtype=np.float64)
+
+
+def _derived_value(f: Callable[[Any], Any], x: Any, fn: str, name: str) -> float:
+    v = f(x)
+    if v is None:
+        return np.nan
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        raise ValueError(f"{fn}: derived field {name!r} must return a number or None, got {type(v).__name__}") from None
+
+
 def _str_column(col: Any) -> np.ndarray:
     """A categorical column as an object array of str; missing values become ''."""
     idx, labels = category_labels(col)
@@ -80,11 +120,23 @@ class _StageAPI:
 
     _numeric: List[str]
     _categorical: List[str]
+    _lengths: List[str]
+    _derived: Dict[str, Callable[[Any], Any]]
     _on_event: Optional[Callable[[str, AlertEvent], Any]]
 
     # --- implemented by the two kinds of stage -----------------------------------------------
-    def _observe_many(self, numeric: Any, categorical: Any, latencies: Any, errors: Any, ts: np.ndarray) -> None:
+    def _observe_many(
+        self, numeric: Any, categorical: Any, latencies: Any, errors: Any, ts: np.ndarray, lengths: Any, derived: Any
+    ) -> None:
         raise NotImplementedError
+
+    def _derived_rows(self, inputs: Sequence[Any], fn: str) -> Optional[np.ndarray]:
+        """The (n, derived fields) values of the derived functions on each input."""
+        if not self._derived:
+            return None
+        return np.array(
+            [[_derived_value(f, x, fn, name) for name, f in self._derived.items()] for x in inputs], dtype=np.float64
+        ).reshape(len(inputs), len(self._derived))
 
     def _take_events(self) -> List[Tuple[str, AlertEvent]]:
         raise NotImplementedError
@@ -104,11 +156,16 @@ class _StageAPI:
         latency: Optional[float] = None,
         error: bool = False,
         timestamp: Any = None,
+        *,
+        lengths: Any = None,
+        input: Any = None,
     ) -> List[AlertEvent]:
         """One record: ``numeric`` the numerical fields' values (a sequence in field order or a
         mapping by name; None / NaN = missing), ``categorical`` likewise (str; None = missing),
-        ``latency`` in seconds, ``error`` whether the request failed. Returns the alert events
-        of the windows this record closed."""
+        ``lengths`` the length fields' values (texts or sequences, whose len() is monitored),
+        ``latency`` in seconds, ``error`` whether the request failed, ``input`` the raw request
+        the derived fields' functions are called on (default: a dict of the record's fields).
+        Returns the alert events of the windows this record closed."""
         fn = "Stage.observe"
         num = None
         if self._numeric:
@@ -130,10 +187,29 @@ class _StageAPI:
             if len(vals) != len(self._categorical):
                 raise ValueError(f"{fn}: categorical must have {len(self._categorical)} values, got {len(vals)}")
             cat = [["" if v is None else v] for v in vals]
+        lens, raw_lengths = None, []
+        if self._lengths:
+            if lengths is None:
+                raise ValueError(f"{fn}: lengths values are required for fields {self._lengths}")
+            raw_lengths = (
+                [lengths.get(f) for f in self._lengths] if isinstance(lengths, Mapping) else list(lengths)
+            )
+            if len(raw_lengths) != len(self._lengths):
+                raise ValueError(f"{fn}: lengths must have {len(self._lengths)} values, got {len(raw_lengths)}")
+            lens = np.array([[_length_of(v, fn, f) for f, v in zip(self._lengths, raw_lengths)]], dtype=np.float64)
+        elif lengths is not None:
+            raise ValueError(f"{fn}: the stage has no length fields, but lengths was given")
+        der = None
+        if self._derived:
+            if input is None:
+                input = dict(zip(self._numeric, [] if num is None else num[0].tolist()))
+                input.update(zip(self._categorical, [None if c[0] == "" else c[0] for c in (cat or [])]))
+                input.update(zip(self._lengths, raw_lengths))
+            der = self._derived_rows([input], fn)
         lat = None if latency is None else np.array([latency], dtype=np.float64)
         err = np.array([bool(error)]) if error else None
         ts = np.array([_timestamp_ns(timestamp, fn)], dtype=np.int64)
-        self._observe_many(num, cat, lat, err, ts)
+        self._observe_many(num, cat, lat, err, ts, lens, der)
         return self._dispatch()
 
     def observe_many(
@@ -145,20 +221,30 @@ class _StageAPI:
         latencies: Any = None,
         errors: Any = None,
         timestamps: Any = None,
+        lengths: Any = None,
+        inputs: Any = None,
     ) -> List[AlertEvent]:
         """Many records: ``data`` a table (pandas / pyarrow / dict of columns) holding the
-        stage's fields by name, or ``numeric`` an (n, fields) array and ``categorical`` one
-        sequence of str per categorical field. ``latencies`` (seconds, NaN = none), ``errors``
-        (bool) and ``timestamps`` (one per record; default: now for all) are optional."""
+        stage's fields by name, or ``numeric`` an (n, fields) array, ``categorical`` one
+        sequence of str per categorical field and ``lengths`` one sequence of texts /
+        sequences per length field. ``inputs`` (one raw request per record) feed the derived
+        fields' functions (default: each row of ``data`` as a dict). ``latencies`` (seconds,
+        NaN = none), ``errors`` (bool) and ``timestamps`` (one per record; default: now for
+        all) are optional."""
         fn = "Stage.observe_many"
+        rows: Optional[List[Any]] = None
         if data is not None:
-            if numeric is not None or categorical is not None:
-                raise ValueError(f"{fn}: give either data or numeric / categorical, not both")
+            if numeric is not None or categorical is not None or lengths is not None:
+                raise ValueError(f"{fn}: give either data or numeric / categorical / lengths, not both")
             names, cols, n = table_columns(data, None, fn, "data")
             by_name = dict(zip(names, cols))
-            missing = [f for f in self._numeric + self._categorical if f not in by_name]
+            missing = [f for f in self._numeric + self._categorical + self._lengths if f not in by_name]
             if missing:
                 raise ValueError(f"{fn}: data lacks the fields {missing}")
+            lengths = [by_name[f] for f in self._lengths] if self._lengths else None
+            if self._derived and inputs is None:
+                lists = {k: (c.to_pylist() if hasattr(c, "to_pylist") else list(c)) for k, c in by_name.items()}
+                rows = [{k: v[i] for k, v in lists.items()} for i in range(n)]
             numeric = (
                 np.column_stack([numerical_values(by_name[f], fn, f, n) for f in self._numeric])
                 if self._numeric
@@ -173,16 +259,41 @@ class _StageAPI:
                 n = numeric.shape[0] if numeric.ndim == 2 else -1
             elif categorical is not None:
                 n = len(categorical[0]) if len(categorical) else 0
+            elif lengths is not None:
+                n = len(lengths[0]) if len(lengths) else 0
+            elif inputs is not None:
+                n = len(inputs)
             else:
                 n = len(np.asarray(timestamps)) if timestamps is not None else 0
             if categorical is not None:
                 categorical = [_str_column(c) for c in categorical]
         if n < 0:
             raise ValueError(f"{fn}: numeric must be 2-D (records, fields)")
+        lens = None
+        if lengths is not None:
+            if not self._lengths:
+                raise ValueError(f"{fn}: the stage has no length fields, but lengths was given")
+            if len(lengths) != len(self._lengths):
+                raise ValueError(f"{fn}: lengths must hold one column per length field ({len(self._lengths)})")
+            cols_l = [_length_column(c, fn, f) for f, c in zip(self._lengths, lengths)]
+            if any(len(c) != n for c in cols_l):
+                raise ValueError(f"{fn}: each lengths column must have one value per record ({n})")
+            lens = np.column_stack(cols_l) if n else np.empty((0, len(self._lengths)))
+        der = None
+        if self._derived:
+            if inputs is None and rows is None:
+                raise ValueError(f"{fn}: inputs (one per record) are required for the derived fields {list(self._derived)}")
+            src = list(inputs) if inputs is not None else rows
+            assert src is not None
+            if len(src) != n:
+                raise ValueError(f"{fn}: inputs must have one value per record ({n}), got {len(src)}")
+            der = self._derived_rows(src, fn)
+        elif inputs is not None:
+            raise ValueError(f"{fn}: the stage has no derived fields, but inputs was given")
         ts = timestamps_ns(timestamps, n, fn) if timestamps is not None else np.full(n, time.time_ns(), np.int64)
         lat = None if latencies is None else np.asarray(latencies, dtype=np.float64)
         err = None if errors is None else np.asarray(errors, dtype=bool)
-        self._observe_many(numeric, categorical, lat, err, ts)
+        self._observe_many(numeric, categorical, lat, err, ts, lens, der)
         return self._dispatch()
 
 
@@ -197,7 +308,10 @@ class Stage(_StageAPI):
     reference records — its metric values become the references of rules that compare with
     the reference (``relative_to_reference`` without a reference value, ``sigma_band`` on
     ``<f>:mean`` without mean / sd), and its distinct values the reference categories of
-    categorical fields given without them.
+    categorical fields given without them. ``lengths``: length fields (text or sequence inputs:
+    the len() of each value is monitored); ``derived``: a mapping name -> function of a record's
+    raw input (``observe(input=...)``, ``observe_many(inputs=...)``; by default a dict of the
+    record's fields) returning a number or None (missing), monitored like a numerical field.
     """
 
     def __init__(
@@ -210,6 +324,8 @@ class Stage(_StageAPI):
         rules: Sequence[AlertRule] = (),
         reference: Any = None,
         *,
+        lengths: Sequence[str] = (),
+        derived: Optional[Mapping[str, Callable[[Any], Any]]] = None,
         quantiles: bool = True,
         kll_k: int = 200,
         hll_p: int = 12,
@@ -221,6 +337,11 @@ class Stage(_StageAPI):
     ) -> None:
         fn = "Stage"
         self._numeric = [str(f) for f in numeric]
+        self._lengths = [str(f) for f in lengths]
+        self._derived = {str(k): f for k, f in (derived or {}).items()}
+        for k, f in self._derived.items():
+            if not callable(f):
+                raise ValueError(f"{fn}: derived field {k!r} must be a function of the record's input, got {f!r}")
         cats: Dict[str, Optional[List[str]]] = (
             {str(k): (None if v is None else [str(c) for c in v]) for k, v in categorical.items()}
             if isinstance(categorical, Mapping)
@@ -234,15 +355,16 @@ class Stage(_StageAPI):
                 ratio_specs.append((str(rname), str(spec.get("kind", "proportion")), int(spec.get("min_volume", 100))))
             else:
                 ratio_specs.append((str(rname), str(spec), 100))
-        common = dict(
+        common: Dict[str, Any] = dict(
             name=str(name), numeric=self._numeric, ratios=ratio_specs, quantiles=bool(quantiles), kll_k=int(kll_k),
             hll_p=int(hll_p), top_k=int(top_k), missing_values=[str(m) for m in missing_values],
+            lengths=self._lengths, derived=list(self._derived),
         )
         ref_values = None
         if reference is not None:
             names, cols, n = table_columns(reference, None, fn, "reference")
             by_name = dict(zip(names, cols))
-            lacking = [f for f in self._numeric + self._categorical if f not in by_name]
+            lacking = [f for f in self._numeric + self._categorical + self._lengths if f not in by_name]
             if lacking:
                 raise ValueError(f"{fn}: reference lacks the fields {lacking}")
             for f in self._categorical:
@@ -254,11 +376,16 @@ class Stage(_StageAPI):
                 else None
             )
             catcols = [_str_column(by_name[f]) for f in self._categorical] if self._categorical else None
+            lens = np.column_stack([_length_column(by_name[f], fn, f) for f in self._lengths]) if self._lengths else None
+            der = None
+            if self._derived:
+                lists = {k: (c.to_pylist() if hasattr(c, "to_pylist") else list(c)) for k, c in by_name.items()}
+                der = self._derived_rows([{k: v[i] for k, v in lists.items()} for i in range(n)], fn)
             ref_values = _core._StageMonitor.summarize(
                 categorical=[(k, v or []) for k, v in cats.items()], rows_numeric=num, rows_categorical=catcols, n=n,
-                **common,
+                rows_lengths=lens, rows_derived=der, **common,
             )
-        self._core = _core._StageMonitor(
+        self._core_args = dict(
             categorical=[(k, v or []) for k, v in cats.items()],
             window_ns=_duration_ns(window, fn, "window"),
             latency_relative_accuracy=float(latency_relative_accuracy),
@@ -267,13 +394,56 @@ class Stage(_StageAPI):
             event_capacity=int(event_capacity),
             **common,
         )
+        self._core = _core._StageMonitor(**self._core_args)
         self._on_event = on_event
 
-    def _observe_many(self, numeric: Any, categorical: Any, latencies: Any, errors: Any, ts: np.ndarray) -> None:
-        self._core.observe_many(numeric, categorical, latencies, errors, ts)
+    def _observe_many(
+        self, numeric: Any, categorical: Any, latencies: Any, errors: Any, ts: np.ndarray, lengths: Any, derived: Any
+    ) -> None:
+        self._core.observe_many(numeric, categorical, latencies, errors, ts, lengths, derived)
 
     def _take_events(self) -> List[Tuple[str, AlertEvent]]:
         return self._core.take_events()
+
+    # --- state ----------------------------------------------------------------------------------
+    def serialize_state(self) -> bytes:
+        """The stage's state (windows, totals, rule states, events), not its configuration:
+        ``restore_state`` it into a stage built the same way."""
+        return self._core.serialize_state()
+
+    def restore_state(self, state: bytes) -> None:
+        """Replaces the state by ``serialize_state()`` bytes of a stage with the same
+        configuration (ValueError otherwise; the state is then unchanged)."""
+        self._core.restore_state(bytes(state))
+
+    def merge(self, other: "Stage") -> None:
+        """Adds ``other``'s records (same configuration but rules, same current window: call
+        ``advance`` on both first) into this stage: window metrics, totals, latency histogram,
+        rates. This stage's rule states and events stay."""
+        if not isinstance(other, Stage):
+            raise ValueError(f"Stage.merge: other must be a Stage, got {type(other).__name__}")
+        self._core.merge(other._core)
+
+    def __getstate__(self) -> Dict[str, Any]:
+        return {
+            "version": 1,
+            "core_args": self._core_args,
+            "categorical": self._categorical,
+            "derived": self._derived,
+            "state": self.serialize_state(),
+        }
+
+    def __setstate__(self, st: Dict[str, Any]) -> None:
+        if not isinstance(st, dict) or st.get("version") != 1:
+            raise ValueError("Stage: unsupported pickled state")
+        self._core_args = st["core_args"]
+        self._numeric = list(self._core_args["numeric"])
+        self._lengths = list(self._core_args["lengths"])
+        self._categorical = list(st["categorical"])
+        self._derived = dict(st["derived"])
+        self._on_event = None
+        self._core = _core._StageMonitor(**self._core_args)
+        self._core.restore_state(st["state"])
 
     def set_on_event(self, on_event: Optional[Callable[[str, AlertEvent], Any]]) -> None:
         """``on_event(stage_name, event)`` for each alert event, after the call that made it."""
@@ -321,13 +491,16 @@ class Stage(_StageAPI):
 class _PipelineStage(_StageAPI):
     """A stage inside a :class:`PipelineMonitor` (``pipeline.stage(name)``)."""
 
-    def __init__(self, pipe: "PipelineMonitor", index: int, name: str, numeric: List[str], categorical: List[str]):
-        self._pipe, self._index, self._name = pipe, index, name
-        self._numeric, self._categorical = numeric, categorical
+    def __init__(self, pipe: "PipelineMonitor", index: int, stage: "Stage"):
+        self._pipe, self._index, self._name = pipe, index, stage.name
+        self._numeric, self._categorical = list(stage._numeric), list(stage._categorical)
+        self._lengths, self._derived = list(stage._lengths), dict(stage._derived)
         self._on_event = None
 
-    def _observe_many(self, numeric: Any, categorical: Any, latencies: Any, errors: Any, ts: np.ndarray) -> None:
-        self._pipe._core.observe_many(self._index, numeric, categorical, latencies, errors, ts)
+    def _observe_many(
+        self, numeric: Any, categorical: Any, latencies: Any, errors: Any, ts: np.ndarray, lengths: Any, derived: Any
+    ) -> None:
+        self._pipe._core.observe_many(self._index, numeric, categorical, latencies, errors, ts, lengths, derived)
 
     def _take_events(self) -> List[Tuple[str, AlertEvent]]:
         return self._pipe._take_events()
@@ -382,10 +555,36 @@ class PipelineMonitor:
         self._core = _core._PipelineMonitor(
             [s._core for s in stages], [float(b) for b in latency_buckets], bool(process_metrics)
         )
-        self._stages = [
-            _PipelineStage(self, i, s.name, list(s._numeric), list(s._categorical)) for i, s in enumerate(stages)
-        ]
+        self._stages = [_PipelineStage(self, i, s) for i, s in enumerate(stages)]
         self._on_event = on_event
+        # for pickling: the stages' configuration (their state at construction is replaced)
+        self._config = (stages, [float(b) for b in latency_buckets], bool(process_metrics))
+
+    # --- state ----------------------------------------------------------------------------------
+    def serialize_state(self) -> bytes:
+        """Every stage's state (not the configuration); see :meth:`Stage.serialize_state`."""
+        return self._core.serialize_state()
+
+    def restore_state(self, state: bytes) -> None:
+        """Restores ``serialize_state()`` bytes of a pipeline with the same stages (all or nothing)."""
+        self._core.restore_state(bytes(state))
+
+    def merge(self, other: "PipelineMonitor") -> None:
+        """Merges ``other``'s stages into this pipeline's, stage by stage (see :meth:`Stage.merge`)."""
+        if not isinstance(other, PipelineMonitor):
+            raise ValueError(f"PipelineMonitor.merge: other must be a PipelineMonitor, got {type(other).__name__}")
+        self._core.merge(other._core)
+
+    def __getstate__(self) -> Dict[str, Any]:
+        stages, buckets, process = self._config
+        return {"version": 1, "stages": stages, "latency_buckets": buckets, "process_metrics": process,
+                "state": self.serialize_state()}
+
+    def __setstate__(self, st: Dict[str, Any]) -> None:
+        if not isinstance(st, dict) or st.get("version") != 1:
+            raise ValueError("PipelineMonitor: unsupported pickled state")
+        self.__init__(st["stages"], latency_buckets=st["latency_buckets"], process_metrics=st["process_metrics"])
+        self._core.restore_state(st["state"])
 
     def _take_events(self) -> List[Tuple[str, AlertEvent]]:
         return self._core.take_events()

@@ -15,6 +15,9 @@ class _StageAPI:
         latency: Optional[float] = ...,
         error: bool = ...,
         timestamp: Any = ...,
+        *,
+        lengths: Any = ...,
+        input: Any = ...,
     ) -> List[AlertEvent]: ...
     def observe_many(
         self,
@@ -25,6 +28,8 @@ class _StageAPI:
         latencies: Any = ...,
         errors: Any = ...,
         timestamps: Any = ...,
+        lengths: Any = ...,
+        inputs: Any = ...,
     ) -> List[AlertEvent]: ...
     def add_ratio(self, ratio: str, numerator: int, denominator: int, timestamp: Any = ...) -> List[AlertEvent]: ...
     @property
@@ -52,6 +57,8 @@ class Stage(_StageAPI):
         rules: Sequence[AlertRule] = ...,
         reference: Any = ...,
         *,
+        lengths: Sequence[str] = ...,
+        derived: Optional[Mapping[str, Callable[[Any], Any]]] = ...,
         quantiles: bool = ...,
         kll_k: int = ...,
         hll_p: int = ...,
@@ -74,6 +81,9 @@ class Stage(_StageAPI):
     def first_alarm(self) -> Optional[AlertEvent]: ...
     @property
     def rules(self) -> List[AlertRule]: ...
+    def serialize_state(self) -> bytes: ...
+    def restore_state(self, state: bytes) -> None: ...
+    def merge(self, other: Stage) -> None: ...
 
 class PipelineMonitor:
     def __init__(
@@ -97,6 +107,9 @@ class PipelineMonitor:
     def to_openmetrics(self) -> str: ...
     def promql(self, stage: str, metric: str) -> str: ...
     def serve(self, port: int = ..., addr: str = ..., path: str = ...) -> Any: ...
+    def serialize_state(self) -> bytes: ...
+    def restore_state(self, state: bytes) -> None: ...
+    def merge(self, other: PipelineMonitor) -> None: ...
 
 class Monitor:
     def __init__(

@@ -64,7 +64,8 @@ stage_options make_options(const std::string& name, const std::vector<std::strin
                            long long window_ns, bool quantiles, long long kll_k, int hll_p, long long top_k,
                            const std::vector<std::string>& missing_values, double latency_relative_accuracy,
                            const std::vector<alert_rule>& rules, const std::optional<std::vector<double>>& reference,
-                           long long event_capacity) {
+                           long long event_capacity, const std::vector<std::string>& lengths,
+                           const std::vector<std::string>& derived) {
   static constexpr const char* fn = "Stage";
   if (kll_k < 8 || kll_k > 65535) value_error("{}: kll_k must be in [8, 65535], got {}", fn, kll_k);
   if (top_k < 1 || top_k > (1LL << 24)) value_error("{}: top_k must be in [1, 2^24], got {}", fn, top_k);
@@ -91,6 +92,9 @@ stage_options make_options(const std::string& name, const std::vector<std::strin
   o.rules = rules;
   if (reference) o.reference = *reference;
   o.event_capacity = static_cast<std::size_t>(event_capacity);
+  o.lengths = lengths;
+  // Python's derived fields are computed by the Python layer: the records carry the values
+  for (const auto& d : derived) o.derived.push_back({d, {}});
   return o;
 }
 
@@ -128,24 +132,34 @@ std::vector<std::string_view> category_views(const py::handle& columns, std::siz
 
 /// observe_many on a stage: numeric (n, p) float64 or None, categorical c columns of n str
 /// or None, latencies (n,) or None (NaN = none), errors (n,) or None, timestamps (n,) int64.
+/// An (n, fields) float64 matrix argument `what`, or an empty array when the stage has no such fields.
+matrix_f64 field_matrix(const py::object& values, std::size_t n, std::size_t fields, const char* what, const char* fn) {
+  matrix_f64 m;
+  if (fields > 0) {
+    if (values.is_none()) value_error("{}: the stage has {} {} fields; {} is required", fn, fields, what, what);
+    m = matrix_f64::ensure(values);
+    if (!m || m.ndim() != 2 || static_cast<std::size_t>(m.shape(0)) != n ||
+        static_cast<std::size_t>(m.shape(1)) != fields)
+      value_error("{}: {} must have shape ({}, {}), got {}", fn, what, n, fields,
+                  std::string(py::str(py::getattr(values, "shape", py::str("?")))));
+  } else if (!values.is_none()) {
+    value_error("{}: the stage has no {} fields, but {} was given", fn, what, what);
+  }
+  return m;
+}
+
 void observe_rows(stage_monitor& s, std::mutex* mu, const py::object& numeric, const py::object& categorical,
-                  const py::object& latencies, const py::object& errors, const py::object& timestamps) {
+                  const py::object& latencies, const py::object& errors, const py::object& timestamps,
+                  const py::object& lengths, const py::object& derived) {
   static constexpr const char* fn = "Stage.observe_many";
   const vector_i64 ts = vector_i64::ensure(timestamps);
   if (!ts || ts.ndim() != 1) value_error("{}: timestamps must be a 1-D array of int64 nanoseconds", fn);
   const auto n = static_cast<std::size_t>(ts.shape(0));
-  const std::size_t p = s.options().numeric.size(), c = s.options().categorical.size();
-  matrix_f64 num;
-  if (p > 0) {
-    if (numeric.is_none()) value_error("{}: the stage has {} numeric fields; numeric is required", fn, p);
-    num = matrix_f64::ensure(numeric);
-    if (!num || num.ndim() != 2 || static_cast<std::size_t>(num.shape(0)) != n ||
-        static_cast<std::size_t>(num.shape(1)) != p)
-      value_error("{}: numeric must have shape ({}, {}), got {}", fn, n, p,
-                  std::string(py::str(py::getattr(numeric, "shape", py::str("?")))));
-  } else if (!numeric.is_none()) {
-    value_error("{}: the stage has no numeric fields, but numeric was given", fn);
-  }
+  const auto& o = s.options();
+  const std::size_t p = o.numeric.size(), c = o.categorical.size();
+  const matrix_f64 num = field_matrix(numeric, n, p, "numeric", fn);
+  const matrix_f64 len = field_matrix(lengths, n, o.lengths.size(), "lengths", fn);
+  const matrix_f64 der = field_matrix(derived, n, o.derived.size(), "derived", fn);
   const auto views = category_views(categorical, n, c, fn);
   matrix_f64 lat;
   if (!latencies.is_none()) {
@@ -162,8 +176,16 @@ void observe_rows(stage_monitor& s, std::mutex* mu, const py::object& numeric, c
   py::gil_scoped_release release;
   std::unique_lock<std::mutex> lock;
   if (mu != nullptr) lock = std::unique_lock<std::mutex>(*mu);
-  s.observe_many(n, p > 0 ? num.data() : nullptr, c > 0 ? views.data() : nullptr,
-                 latencies.is_none() ? nullptr : lat.data(), errors.is_none() ? nullptr : err.data(), ts.data());
+  stage_batch b;
+  b.n = n;
+  b.numeric = p > 0 ? num.data() : nullptr;
+  b.categorical = c > 0 ? views.data() : nullptr;
+  b.lengths = o.lengths.empty() ? nullptr : len.data();
+  b.derived = o.derived.empty() ? nullptr : der.data();
+  b.latencies_seconds = latencies.is_none() ? nullptr : lat.data();
+  b.errors = errors.is_none() ? nullptr : err.data();
+  b.timestamps_ns = ts.data();
+  s.observe_many(b);
 }
 
 py::dict values_dict(const stage_monitor& s) {
@@ -186,10 +208,12 @@ void add_stage_api(Cls& cls, Get get) {
   cls.def(
          "observe_many",
          [get](typename Cls::type& self, const py::object& numeric, const py::object& categorical,
-               const py::object& latencies, const py::object& errors, const py::object& timestamps) {
-           observe_rows(get(self), nullptr, numeric, categorical, latencies, errors, timestamps);
+               const py::object& latencies, const py::object& errors, const py::object& timestamps,
+               const py::object& lengths, const py::object& derived) {
+           observe_rows(get(self), nullptr, numeric, categorical, latencies, errors, timestamps, lengths, derived);
          },
-         py::arg("numeric"), py::arg("categorical"), py::arg("latencies"), py::arg("errors"), py::arg("timestamps"))
+         py::arg("numeric"), py::arg("categorical"), py::arg("latencies"), py::arg("errors"), py::arg("timestamps"),
+         py::arg("lengths") = py::none(), py::arg("derived") = py::none())
       .def(
           "add_ratio",
           [get](typename Cls::type& self, const std::string& ratio, long long num, long long den, std::int64_t ts) {
@@ -236,42 +260,61 @@ void register_pipeline_monitor(py::module_& m) {
                         bool quantiles, long long kll_k, int hll_p, long long top_k,
                         const std::vector<std::string>& missing_values, double latency_relative_accuracy,
                         const std::vector<alert_rule>& rules, const std::optional<std::vector<double>>& reference,
-                        long long event_capacity) {
-              return std::make_unique<py_stage>(stage_monitor(
-                  make_options(name, numeric, categorical, ratios, window_ns, quantiles, kll_k, hll_p, top_k,
-                               missing_values, latency_relative_accuracy, rules, reference, event_capacity)));
+                        long long event_capacity, const std::vector<std::string>& lengths,
+                        const std::vector<std::string>& derived) {
+              return std::make_unique<py_stage>(stage_monitor(make_options(
+                  name, numeric, categorical, ratios, window_ns, quantiles, kll_k, hll_p, top_k, missing_values,
+                  latency_relative_accuracy, rules, reference, event_capacity, lengths, derived)));
             }),
             py::arg("name"), py::arg("numeric"), py::arg("categorical"), py::arg("ratios"), py::arg("window_ns"),
             py::arg("quantiles"), py::arg("kll_k"), py::arg("hll_p"), py::arg("top_k"), py::arg("missing_values"),
-            py::arg("latency_relative_accuracy"), py::arg("rules"), py::arg("reference"), py::arg("event_capacity"))
+            py::arg("latency_relative_accuracy"), py::arg("rules"), py::arg("reference"), py::arg("event_capacity"),
+            py::arg("lengths") = std::vector<std::string>{}, py::arg("derived") = std::vector<std::string>{})
       .def("take_events", [](py_stage& s) { return take(s.sink); })
+      .def("serialize_state", [](const py_stage& s) { return to_py_bytes(s.stage.serialize_state()); })
+      .def(
+          "restore_state",
+          [](py_stage& s, const py::bytes& b) {
+            const std::string_view v = b;
+            s.stage.restore_state(v.data(), v.size());
+          },
+          py::arg("state"))
+      .def(
+          "merge", [](py_stage& s, const py_stage& other) { s.stage.merge(other.stage); }, py::arg("other"))
       .def_static(
           "metric_ids_of",
           [](const std::string& name, const std::vector<std::string>& numeric,
              const std::vector<std::pair<std::string, std::vector<std::string>>>& categorical,
-             const std::vector<std::tuple<std::string, std::string, long long>>& ratios, bool quantiles) {
-            auto o = make_options(name, numeric, categorical, ratios, 1, quantiles, 200, 12, 64, {""}, 0.01, {}, {}, 0);
+             const std::vector<std::tuple<std::string, std::string, long long>>& ratios, bool quantiles,
+             const std::vector<std::string>& lengths, const std::vector<std::string>& derived) {
+            auto o = make_options(name, numeric, categorical, ratios, 1, quantiles, 200, 12, 64, {""}, 0.01, {}, {}, 0,
+                                  lengths, derived);
             return stage_monitor::metric_ids(o);
           },
-          py::arg("name"), py::arg("numeric"), py::arg("categorical"), py::arg("ratios"), py::arg("quantiles"))
+          py::arg("name"), py::arg("numeric"), py::arg("categorical"), py::arg("ratios"), py::arg("quantiles"),
+          py::arg("lengths") = std::vector<std::string>{}, py::arg("derived") = std::vector<std::string>{})
       .def_static(
           "summarize",
           [](const std::string& name, const std::vector<std::string>& numeric,
              const std::vector<std::pair<std::string, std::vector<std::string>>>& categorical,
              const std::vector<std::tuple<std::string, std::string, long long>>& ratios, bool quantiles, long long kll_k,
              int hll_p, long long top_k, const std::vector<std::string>& missing_values, const py::object& rows_numeric,
-             const py::object& rows_categorical, std::size_t n) {
+             const py::object& rows_categorical, std::size_t n, const std::vector<std::string>& lengths,
+             const std::vector<std::string>& derived, const py::object& rows_lengths, const py::object& rows_derived) {
             // as stage_monitor::summarize: one window holding every row, closed at once
             stage_monitor probe(make_options(name, numeric, categorical, ratios, std::numeric_limits<std::int64_t>::max(),
-                                             quantiles, kll_k, hll_p, top_k, missing_values, 0.01, {}, {}, 0));
+                                             quantiles, kll_k, hll_p, top_k, missing_values, 0.01, {}, {}, 0, lengths,
+                                             derived));
             observe_rows(probe, nullptr, rows_numeric, rows_categorical, py::none(), py::none(),
-                         py::module_::import("numpy").attr("zeros")(n, "int64"));
+                         py::module_::import("numpy").attr("zeros")(n, "int64"), rows_lengths, rows_derived);
             probe.close_window(0);
             return probe.last_values();
           },
           py::arg("name"), py::arg("numeric"), py::arg("categorical"), py::arg("ratios"), py::arg("quantiles"),
           py::arg("kll_k"), py::arg("hll_p"), py::arg("top_k"), py::arg("missing_values"), py::arg("rows_numeric"),
-          py::arg("rows_categorical"), py::arg("n"));
+          py::arg("rows_categorical"), py::arg("n"), py::arg("lengths") = std::vector<std::string>{},
+          py::arg("derived") = std::vector<std::string>{}, py::arg("rows_lengths") = py::none(),
+          py::arg("rows_derived") = py::none());
   add_stage_api(stage, [](py_stage& s) -> stage_monitor& { return s.stage; });
 
   py::class_<py_pipeline> pipe(m, "_PipelineMonitor", "C++ pipeline_monitor (see driftscope.monitor.PipelineMonitor).");
@@ -309,11 +352,37 @@ void register_pipeline_monitor(py::module_& m) {
       .def(
           "observe_many",
           [](py_pipeline& p, std::size_t i, const py::object& numeric, const py::object& categorical,
-             const py::object& latencies, const py::object& errors, const py::object& timestamps) {
-            observe_rows(p.pipe.stage(i), &p.mu, numeric, categorical, latencies, errors, timestamps);
+             const py::object& latencies, const py::object& errors, const py::object& timestamps,
+             const py::object& lengths, const py::object& derived) {
+            observe_rows(p.pipe.stage(i), &p.mu, numeric, categorical, latencies, errors, timestamps, lengths, derived);
           },
           py::arg("stage"), py::arg("numeric"), py::arg("categorical"), py::arg("latencies"), py::arg("errors"),
-          py::arg("timestamps"))
+          py::arg("timestamps"), py::arg("lengths") = py::none(), py::arg("derived") = py::none())
+      .def("serialize_state",
+           [](py_pipeline& p) {
+             std::vector<std::uint8_t> b;
+             {
+               const std::lock_guard<std::mutex> lock(p.mu);
+               b = p.pipe.serialize_state();
+             }
+             return to_py_bytes(b);
+           })
+      .def(
+          "restore_state",
+          [](py_pipeline& p, const py::bytes& b) {
+            const std::string_view v = b;
+            const std::lock_guard<std::mutex> lock(p.mu);
+            p.pipe.restore_state(v.data(), v.size());
+          },
+          py::arg("state"))
+      .def(
+          "merge",
+          [](py_pipeline& p, py_pipeline& other) {
+            if (&p == &other) value_error("PipelineMonitor.merge: other must be another pipeline");
+            const std::scoped_lock lock(p.mu, other.mu);
+            p.pipe.merge(other.pipe);
+          },
+          py::arg("other"))
       .def(
           "add_ratio",
           [](py_pipeline& p, std::size_t i, const std::string& ratio, long long num, long long den, std::int64_t ts) {

@@ -29,6 +29,13 @@
 /// The window values share one gauge family with the catalogue id as the `metric` label
 /// (one family per id would multiply the families by the fields); an alert rule exported
 /// for Prometheus reads `driftscope_window_value{stage="s",metric="<id>"}` (`promql()`).
+///
+/// ## Checkpoints and merging
+/// `serialize_state()` / `restore_state()` and `merge()` apply the stage_monitor ones stage
+/// by stage (stage names and order must match). State format (version 1), little-endian:
+/// preamble "DSPM", family 48, version 1, flags 0, reserved 0; u32 number of stages; per
+/// stage u32 length + the stage's state bytes (stage_monitor.hpp). Restoring is all or
+/// nothing: a stage that refuses its bytes leaves every stage unchanged.
 
 #include <driftscope/core/error.hpp>
 #include <driftscope/monitor/exposition.hpp>
@@ -115,6 +122,57 @@ class pipeline_monitor {
     return best;
   }
 
+  static constexpr std::uint8_t serial_family = 48;
+  static constexpr std::uint8_t serial_version = 1;
+
+  /// @brief Every stage's state (see the file comment); not the options.
+  std::vector<std::uint8_t> serialize_state() const {
+    std::vector<std::uint8_t> out;
+    detail::byte_writer w(out);
+    detail::write_preamble(w, "DSPM", serial_family, serial_version);
+    w.put_zeros(2);
+    w.put(static_cast<std::uint32_t>(stages_.size()));
+    for (const stage_monitor& s : stages_) detail::put_blob32(w, s.serialize_state());
+    return out;
+  }
+
+  /// @brief Restores serialize_state() bytes of a pipeline with the same stages and options.
+  /// @throws std::out_of_range (truncated), std::invalid_argument (corrupt or other stages /
+  /// options); on error nothing changes.
+  void restore_state(const void* data, std::size_t size) {
+    static constexpr const char* fn = "pipeline_monitor::restore_state";
+    detail::byte_reader rd(data, size, fn);
+    detail::read_preamble(rd, "DSPM", serial_family, serial_version, fn, "pipeline_monitor state");
+    if (rd.get<std::uint8_t>("flags") != 0 || rd.get<std::uint8_t>("reserved") != 0)
+      detail::throw_invalid_argument("{}: flag bytes must be 0", fn);
+    const auto n = rd.get<std::uint32_t>("number of stages");
+    if (n != stages_.size())
+      detail::throw_invalid_argument("{}: the state has {} stages, the pipeline {}", fn, n, stages_.size());
+    std::vector<stage_monitor> restored = stages_;
+    for (stage_monitor& s : restored) {
+      const auto b = detail::get_blob32(rd, static_cast<const std::uint8_t*>(data), "stage state");
+      s.restore_state(b.first, b.second);
+    }
+    if (rd.remaining() != 0) detail::throw_invalid_argument("{}: {} trailing bytes after the state", fn, rd.remaining());
+    stages_ = std::move(restored);
+  }
+
+  /// @brief Merges `other`'s stages into this pipeline's, stage by stage
+  /// (stage_monitor::merge); on error nothing changes.
+  /// @throws std::invalid_argument when the stage names differ or a stage refuses.
+  void merge(const pipeline_monitor& other) {
+    if (other.stages_.size() != stages_.size())
+      detail::throw_invalid_argument("pipeline_monitor::merge: other has {} stages, this has {}", other.size(), size());
+    std::vector<stage_monitor> merged = stages_;
+    for (std::size_t i = 0; i < merged.size(); ++i) {
+      if (merged[i].name() != other.stages_[i].name())
+        detail::throw_invalid_argument("pipeline_monitor::merge: stage {} is '{}' here and '{}' in other", i,
+                                       merged[i].name(), other.stages_[i].name());
+      merged[i].merge(other.stages_[i]);
+    }
+    stages_ = std::move(merged);
+  }
+
   /// @brief The PromQL expression of stage `stage`'s catalogue id `metric` in our export.
   std::string promql(std::string_view stage_name, std::string_view metric) const {
     const stage_monitor& s = stage(stage_name);
@@ -155,9 +213,9 @@ class pipeline_monitor {
       buckets.back() = l.count() - below;
       latency.add_histogram(buckets, l.count() == 0 ? 0.0 : l.sum(), {{"stage", st}});
       const auto& o = s.options();
-      for (std::size_t i = 0; i < o.numeric.size(); ++i) {
-        missing.add_counter(static_cast<double>(s.numeric_missing_total(i)), {{"stage", st}, {"feature", o.numeric[i]}});
-      }
+      for (std::size_t i = 0; i < s.feature_count(); ++i)
+        missing.add_counter(static_cast<double>(s.numeric_missing_total(i)),
+                            {{"stage", st}, {"feature", s.feature_name(i)}});
       for (std::size_t j = 0; j < o.categorical.size(); ++j) {
         missing.add_counter(static_cast<double>(s.categorical_missing_total(j)),
                             {{"stage", st}, {"feature", o.categorical[j].name}});

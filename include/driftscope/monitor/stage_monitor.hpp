@@ -6,8 +6,12 @@
 /// The seed notes' monitoring advice — watch input metrics, output metrics and software
 /// metrics, set thresholds, alarm when crossed — for one stage. A stage sees each request
 /// (or row) as a `stage_record`: its numerical fields (NaN = missing), its categorical
-/// fields (strings), the time it took and whether it failed. Ratios (retries per request,
-/// clicks per impression) are added apart with `add_ratio`.
+/// fields (strings), the lengths of its text or sequence inputs, the time it took and
+/// whether it failed. Derived fields are user-defined scalars of a record (image
+/// brightness, a ratio of two fields, the number of tokens): a C++ functor computes each
+/// from the record (its `input` pointer carries the caller's raw request), or the caller
+/// passes the values it computed; they are monitored like numerical fields. Ratios
+/// (retries per request, clicks per impression) are added apart with `add_ratio`.
 ///
 /// ## Windows and metric values
 /// Time is the caller's (int64 ns, non-decreasing). Windows are aligned to multiples of
@@ -31,6 +35,9 @@
 /// | `<f>:missing_share`, `<f>:infinite_share` | NaN and ±inf shares                          |
 /// | `<f>:mean`, `<f>:std`, `<f>:min`, `<f>:max` | of the non-missing values (std: ddof 0)    |
 /// | `<f>:p50`, `<f>:p90`, `<f>:p99`    | KLL quantiles (with `numeric.quantiles` on)          |
+/// | `<d>:...`                          | a derived field d: as a numerical field              |
+/// | `<t>:count`, `<t>:missing_share`   | length field t (text / sequence input; NaN = missing input) |
+/// | `<t>:length_mean`, `:length_std`, `:length_min`, `:length_max`, `:length_p50` / `p90` / `p99` | of its lengths |
 /// | `<c>:count`, `<c>:missing_share`   | categorical field c                                 |
 /// | `<c>:distinct`                     | HyperLogLog estimate of distinct values              |
 /// | `<c>:top_share`                    | upper bound of the most frequent value's share       |
@@ -38,6 +45,8 @@
 /// | `<r>:value`                        | ratio r of the window; NaN below its minimum volume  |
 /// | `<r>:lower`, `<r>:upper`           | its Wilson (proportion) or Poisson (rate) interval   |
 /// | `<r>:denominator`                  | the window's denominator                             |
+/// Numerical, length and derived fields are kept in that order ("features": feature index
+/// i < numeric.size() is numerical field i, then the length fields, then the derived ones).
 /// Field and ratio names match `[a-zA-Z_][a-zA-Z0-9_]*` and are unique within the stage,
 /// so every id is a valid Prometheus name and an alert rule's `metric`. A rule naming an
 /// id that is not in the catalogue is refused at construction.
@@ -55,6 +64,34 @@
 /// Memory: per numerical field ~31 KB (KLL k = 200), per categorical field 2^p bytes + the
 /// k-counter summary, ~16 KB per latency sketch (2048 buckets) — one for the window and
 /// one for the lifetime histogram — plus the rules and the bounded event log.
+///
+/// ## Checkpoints and merging
+/// `serialize_state()` writes the state, not the options (a derived field's function has
+/// no bytes): the caller rebuilds the stage from its configuration and `restore_state()`s
+/// it; a fingerprint of the options (catalogue ids, window, sketch parameters, missing
+/// values, reference categories, ratio options, resolved rules) refuses bytes from a stage
+/// configured otherwise. `merge(other)` adds another stage's records (one stage per worker,
+/// merged before a scrape): windows must be the same aligned window; rules may differ (the
+/// merged stage keeps its own rule states and events). Each part merges exactly as its own
+/// class documents (moments: Chan; KLL, HLL, SpaceSaving, latency sketch: their merges).
+///
+/// State format (version 1), little-endian; blobs are u32 length + the part's own bytes:
+/// | size     | field                                                                     |
+/// |----------|---------------------------------------------------------------------------|
+/// | 8        | preamble "DSSG", family 47, version 1, flags 0, reserved 0                |
+/// | 8        | options fingerprint (u64, hash64 of their canonical text)                 |
+/// | 1+8+1+8+8| has last timestamp u8, last timestamp i64, has window u8, window start i64, window open i64 |
+/// | 4 × 8    | window requests, window errors, lifetime requests, lifetime errors (u64)  |
+/// | 4 + f ×  | features: blob DSFM (numeric_feature_metrics) + lifetime missing u64      |
+/// | 4 + c ×  | categorical: blob DSCM (category_metrics) + lifetime missing u64          |
+/// | 4 + r ×  | ratios: blob DSMR (ratio_metric) + lifetime numerator u64, denominator u64 |
+/// | 3 blobs  | window latency DSLS, lifetime latency DSLS, request rate meter DSRT       |
+/// | 4 + 8m   | last values (u32 count m, f64 each)                                       |
+/// | 1+8+8    | has last window end u8, last window end i64, windows closed u64           |
+/// | 4 + k ×  | rule states: blob DSAT (alert_tracker)                                    |
+/// | 8 + 8 + e× | event log: dropped u64, count u64, events (u32 rule name length + bytes, severity u8, from u8, to u8, value f64, timestamp i64, active_since i64) |
+/// | 1 (+ e)  | has first alarm u8, the event                                             |
+/// Truncated bytes throw std::out_of_range, corrupt ones std::invalid_argument.
 
 #include <driftscope/core/error.hpp>
 #include <driftscope/monitor/alert_rule.hpp>
@@ -86,6 +123,24 @@ struct categorical_field {
   std::vector<std::string> reference_categories;
 };
 
+struct stage_record;
+
+/// @brief A user-defined scalar of a record, monitored like a numerical field (see the
+/// file comment). `compute` is called once per record unless the record carries the value
+/// in `stage_record::derived`; it returns NaN for missing and must not throw.
+struct derived_field {
+  std::string name;
+  std::function<double(const stage_record&)> compute;  ///< may be empty: the records then carry the values
+};
+
+/// @brief The length of UTF-8 text in code points (Python's `len(str)`): the length
+/// metric of a text field. Bytes that are not valid UTF-8 count one each.
+inline std::size_t utf8_length(std::string_view s) noexcept {
+  std::size_t n = 0;
+  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0u) != 0x80u;  // count non-continuation bytes
+  return n;
+}
+
 /// @brief One ratio metric of a stage.
 struct ratio_field {
   std::string name;
@@ -97,6 +152,8 @@ struct stage_options {
   std::string name = "stage";                 ///< Prometheus label `stage`
   std::vector<std::string> numeric;           ///< numerical fields, in stage_record::numeric order
   std::vector<categorical_field> categorical; ///< categorical fields, in stage_record::categorical order
+  std::vector<std::string> lengths;           ///< length fields (text / sequence inputs), in stage_record::lengths order
+  std::vector<derived_field> derived;         ///< user-defined scalars, in stage_record::derived order
   std::vector<ratio_field> ratios;            ///< ratio metrics, added with add_ratio()
   std::int64_t window_ns = 60'000'000'000;    ///< tumbling window length (ns), > 0
   feature_metrics_options numeric_options;    ///< quantiles on / off, KLL k
@@ -120,6 +177,24 @@ struct stage_record {
   const std::string_view* categorical = nullptr;   ///< options.categorical.size() values
   double latency_seconds = std::numeric_limits<double>::quiet_NaN();  ///< NaN = not measured
   bool error = false;                              ///< the request failed at this stage
+  const double* lengths = nullptr;                 ///< options.lengths.size() lengths >= 0 (NaN = missing; utf8_length() for text)
+  const double* derived = nullptr;                 ///< options.derived.size() values, or null: the functors compute them
+  const void* input = nullptr;                     ///< the caller's raw request, for the derived fields' functors
+};
+
+/// @brief Many records for stage_monitor::observe_many: row-major arrays of `n` rows;
+/// every pointer but `timestamps_ns` may be null (no such field, no latency, no error,
+/// derived values computed by the functors from `inputs[i]`, itself optional).
+struct stage_batch {
+  std::size_t n = 0;
+  const double* numeric = nullptr;                 ///< n × numeric fields
+  const std::string_view* categorical = nullptr;   ///< n × categorical fields
+  const double* lengths = nullptr;                 ///< n × length fields
+  const double* derived = nullptr;                 ///< n × derived fields
+  const double* latencies_seconds = nullptr;       ///< n (NaN = not measured)
+  const bool* errors = nullptr;                    ///< n
+  const std::int64_t* timestamps_ns = nullptr;     ///< n, non-decreasing
+  const void* const* inputs = nullptr;             ///< n raw requests for the functors
 };
 
 /// @brief An alert event with the stage it came from.
@@ -147,10 +222,23 @@ class stage_monitor {
   /// missing field pointer, or a negative / infinite latency; nothing is recorded then.
   void observe(const stage_record& record, std::int64_t timestamp_ns);
 
+  /// @brief Many records (see stage_batch). Everything is checked before anything is
+  /// recorded: a bad record leaves the stage unchanged.
+  /// @throws std::invalid_argument as observe(), naming the record.
+  void observe_many(const stage_batch& batch);
   /// @brief `n` records: numeric row-major n × numeric fields, categorical row-major
   /// n × categorical fields, latencies (NaN = none) and errors optional (nullptr).
   void observe_many(std::size_t n, const double* numeric, const std::string_view* categorical,
-                    const double* latencies_seconds, const bool* errors, const std::int64_t* timestamps_ns);
+                    const double* latencies_seconds, const bool* errors, const std::int64_t* timestamps_ns) {
+    stage_batch b;
+    b.n = n;
+    b.numeric = numeric;
+    b.categorical = categorical;
+    b.latencies_seconds = latencies_seconds;
+    b.errors = errors;
+    b.timestamps_ns = timestamps_ns;
+    observe_many(b);
+  }
 
   /// @brief Adds numerator / denominator to ratio `ratio` (index in options.ratios).
   /// @throws std::invalid_argument for an unknown ratio, bad counts or a timestamp before the last.
@@ -173,6 +261,13 @@ class stage_monitor {
   static std::vector<double> summarize(const stage_options& options, std::size_t n, const double* numeric,
                                        const std::string_view* categorical, const double* latencies_seconds = nullptr,
                                        const bool* errors = nullptr);
+  /// @brief As above for a whole batch (its timestamps are ignored and may be null).
+  static std::vector<double> summarize(const stage_options& options, const stage_batch& batch);
+
+  /// Numerical, length and derived fields ("features"), in that order.
+  std::size_t feature_count() const noexcept { return numeric_.size(); }
+  /// @brief The name of feature i (see feature_count()). @throws std::out_of_range.
+  const std::string& feature_name(std::size_t i) const;
 
   const stage_options& options() const noexcept { return options_; }
   const std::string& name() const noexcept { return options_.name; }
@@ -200,7 +295,7 @@ class stage_monitor {
   const latency_sketch& latency_lifetime() const noexcept { return latency_total_; }
   std::uint64_t requests_total() const noexcept { return requests_total_; }
   std::uint64_t errors_total() const noexcept { return errors_total_; }
-  /// Lifetime missing values of numerical field i and categorical field j.
+  /// Lifetime missing values of feature i (feature_name()) and categorical field j.
   std::uint64_t numeric_missing_total(std::size_t i) const { return numeric_missing_total_.at(i); }
   std::uint64_t categorical_missing_total(std::size_t j) const { return categorical_missing_total_.at(j); }
   /// Lifetime numerator / denominator of ratio r.
@@ -210,6 +305,31 @@ class stage_monitor {
   std::optional<std::int64_t> last_timestamp() const noexcept {
     return has_last_ ? std::optional<std::int64_t>(last_ts_) : std::nullopt;
   }
+
+  // ---- checkpoints and merging (formats in the file comment) ----
+  static constexpr std::uint8_t serial_family = 47;
+  static constexpr std::uint8_t serial_version = 1;
+
+  /// @brief The stage's state as bytes: the current window, lifetime totals, last values,
+  /// rule states, event log and first alarm. Not the options (derived fields hold
+  /// functions): restore_state() into a stage built with the same options.
+  std::vector<std::uint8_t> serialize_state() const;
+  /// @brief Replaces this stage's state by bytes from serialize_state() of a stage with the
+  /// same options; on any error the state is unchanged.
+  /// @throws std::out_of_range (truncated); std::invalid_argument (corrupt, or written by a
+  /// stage whose catalogue, window, sketch parameters, missing values, reference categories
+  /// or resolved rules differ).
+  void restore_state(const void* data, std::size_t size);
+
+  /// @brief Adds `other`'s records into this stage, as if this stage had seen them too: the
+  /// current window's metrics, the lifetime totals, the lifetime latency histogram and the
+  /// request rates. This stage's last values, rule states and events stay as they are. For
+  /// one stage per worker (thread or process, shipped as serialize_state() bytes), merged
+  /// into one before a scrape or at each window end.
+  /// @throws std::invalid_argument when the stages' data options differ (catalogue, window,
+  /// sketch parameters, missing values, reference categories; rules may differ) or their
+  /// current windows do (advance both to the same time first).
+  void merge(const stage_monitor& other);
 
  private:
   enum class metric_kind : std::uint8_t {
@@ -232,9 +352,11 @@ class stage_monitor {
   void roll_to(std::int64_t t, const char* fn);
   void close_current(std::int64_t eval_ts);
   double value_of(const metric_def& d, double window_seconds) const;
-  void record(const stage_record& r);
+  void check_record(const stage_record& r, std::size_t row, const char* fn) const;
+  void record(const stage_record& r, std::int64_t timestamp_ns);
   void reset_window();
   void resolve_rules();
+  std::uint64_t fingerprint(bool with_rules) const;
 
   stage_options options_;
   std::vector<metric_def> defs_;
@@ -315,6 +437,15 @@ inline void stage_options::validate(const char* fn) const {
       detail::throw_invalid_argument("{}: categorical field name '{}' must match [a-zA-Z_][a-zA-Z0-9_]*", fn, f.name);
     add(f.name, "categorical field");
   }
+  for (const auto& f : lengths) {
+    if (!detail::is_field_name(f)) detail::throw_invalid_argument("{}: length field name '{}' must match [a-zA-Z_][a-zA-Z0-9_]*", fn, f);
+    add(f, "length field");
+  }
+  for (const auto& f : derived) {
+    if (!detail::is_field_name(f.name))
+      detail::throw_invalid_argument("{}: derived field name '{}' must match [a-zA-Z_][a-zA-Z0-9_]*", fn, f.name);
+    add(f.name, "derived field");
+  }
   for (const auto& r : ratios) {
     if (!detail::is_field_name(r.name))
       detail::throw_invalid_argument("{}: ratio name '{}' must match [a-zA-Z_][a-zA-Z0-9_]*", fn, r.name);
@@ -337,19 +468,24 @@ inline std::vector<stage_monitor::metric_def> stage_monitor::catalogue(const sta
   add("latency:p90", metric_kind::latency_quantile, 0, 0.9);
   add("latency:p99", metric_kind::latency_quantile, 0, 0.99);
   add("latency:max", metric_kind::latency_max);
-  for (std::size_t i = 0; i < o.numeric.size(); ++i) {
-    const std::string& f = o.numeric[i];
+  // features: numerical fields, then length fields (their values are lengths: "length_"
+  // names, no infinite share), then derived fields (as numerical ones)
+  const std::size_t n_num = o.numeric.size(), n_len = o.lengths.size();
+  for (std::size_t i = 0; i < n_num + n_len + o.derived.size(); ++i) {
+    const bool length = i >= n_num && i < n_num + n_len;
+    const std::string& f = i < n_num ? o.numeric[i] : length ? o.lengths[i - n_num] : o.derived[i - n_num - n_len].name;
+    const std::string v = f + (length ? ":length_" : ":");
     add(f + ":count", metric_kind::num_count, i);
     add(f + ":missing_share", metric_kind::num_missing_share, i);
-    add(f + ":infinite_share", metric_kind::num_infinite_share, i);
-    add(f + ":mean", metric_kind::num_mean, i);
-    add(f + ":std", metric_kind::num_std, i);
-    add(f + ":min", metric_kind::num_min, i);
-    add(f + ":max", metric_kind::num_max, i);
+    if (!length) add(f + ":infinite_share", metric_kind::num_infinite_share, i);
+    add(v + "mean", metric_kind::num_mean, i);
+    add(v + "std", metric_kind::num_std, i);
+    add(v + "min", metric_kind::num_min, i);
+    add(v + "max", metric_kind::num_max, i);
     if (o.numeric_options.quantiles) {
-      add(f + ":p50", metric_kind::num_quantile, i, 0.5);
-      add(f + ":p90", metric_kind::num_quantile, i, 0.9);
-      add(f + ":p99", metric_kind::num_quantile, i, 0.99);
+      add(v + "p50", metric_kind::num_quantile, i, 0.5);
+      add(v + "p90", metric_kind::num_quantile, i, 0.9);
+      add(v + "p99", metric_kind::num_quantile, i, 0.99);
     }
   }
   for (std::size_t j = 0; j < o.categorical.size(); ++j) {
@@ -389,10 +525,8 @@ inline stage_monitor::stage_monitor(stage_options options)
   if (!options_.reference.empty() && options_.reference.size() != defs_.size())
     detail::throw_invalid_argument("stage_monitor: reference must hold the {} catalogue values, got {}", defs_.size(),
                                    options_.reference.size());
-  for (const auto& f : options_.numeric) {
-    static_cast<void>(f);
-    numeric_.emplace_back(options_.numeric_options);
-  }
+  const std::size_t features = options_.numeric.size() + options_.lengths.size() + options_.derived.size();
+  for (std::size_t i = 0; i < features; ++i) numeric_.emplace_back(options_.numeric_options);
   for (const auto& c : options_.categorical) {
     category_metrics_options co;
     co.hll_p = options_.hll_p;
@@ -430,10 +564,11 @@ inline void stage_monitor::resolve_rules() {
         if (d.kind != metric_kind::num_mean || !std::isnan(c.reference_sd))
           detail::throw_invalid_argument(
               "stage_monitor: rule '{}': a sigma_band takes its mean and sd from the reference only on a "
-              "'<field>:mean' metric with both left unset",
+              "'<field>:mean' or '<field>:length_mean' metric with both left unset",
               r.alert_name());
         c.reference = options_.reference[it->second];
-        c.reference_sd = options_.reference[metric_index(options_.numeric[d.field] + ":std")];
+        const std::string& id = ids_[it->second];  // "<f>:mean" or "<t>:length_mean": sd is "...std"
+        c.reference_sd = options_.reference[metric_index(id.substr(0, id.size() - 4) + "std")];
       }
       if (!std::isfinite(c.reference))
         detail::throw_invalid_argument("stage_monitor: rule '{}': the reference value of '{}' is {} (no data?)",
@@ -485,6 +620,13 @@ inline void stage_monitor::roll_to(std::int64_t t, const char* fn) {
     window_start_ = k * options_.window_ns;
     window_open_ = window_start_;
     has_window_ = true;
+    // the rate meter's 5 s ticks start on a multiple of 5 s, so the meters of stages that
+    // started at different times still merge (rate_meter::merge needs aligned ticks)
+    if (!request_meter_.started()) {
+      std::int64_t tk = t / rate_meter::tick_ns;
+      if (t % rate_meter::tick_ns != 0 && t < 0) --tk;
+      request_meter_ = rate_meter(tk * rate_meter::tick_ns);
+    }
   }
   while (t >= window_start_ + options_.window_ns) {
     const std::int64_t end = window_start_ + options_.window_ns;
@@ -576,28 +718,51 @@ inline void stage_monitor::close_current(std::int64_t eval_ts) {
   }
 }
 
-inline void stage_monitor::record(const stage_record& r) {
-  if (!options_.numeric.empty() && r.numeric == nullptr)
-    detail::throw_invalid_argument("stage_monitor::observe: stage '{}' has {} numeric fields but numeric is null",
-                                   options_.name, options_.numeric.size());
-  if (!options_.categorical.empty() && r.categorical == nullptr)
-    detail::throw_invalid_argument(
-        "stage_monitor::observe: stage '{}' has {} categorical fields but categorical is null", options_.name,
-        options_.categorical.size());
-  const double lat = r.latency_seconds;
-  if (!std::isnan(lat) && !(lat >= 0 && lat <= std::numeric_limits<double>::max()))
-    detail::throw_invalid_argument("stage_monitor::observe: latency must be finite and >= 0 seconds, got {}", lat);
+inline const std::string& stage_monitor::feature_name(std::size_t i) const {
+  const std::size_t n_num = options_.numeric.size(), n_len = options_.lengths.size();
+  if (i < n_num) return options_.numeric[i];
+  if (i < n_num + n_len) return options_.lengths[i - n_num];
+  if (i < numeric_.size()) return options_.derived[i - n_num - n_len].name;
+  detail::throw_out_of_range("stage_monitor::feature_name: index {} out of range for {} features", i, numeric_.size());
 }
 
-inline void stage_monitor::observe(const stage_record& r, std::int64_t timestamp_ns) {
-  record(r);  // checks first: nothing is recorded on bad input
-  check_time(timestamp_ns, "stage_monitor::observe");
-  roll_to(timestamp_ns, "stage_monitor::observe");
-  for (std::size_t i = 0; i < numeric_.size(); ++i) {
-    const double v = r.numeric[i];
+inline void stage_monitor::check_record(const stage_record& r, std::size_t row, const char* fn) const {
+  const auto lacks = [&](std::size_t fields, const void* p, const char* what) {
+    if (fields > 0 && p == nullptr)
+      detail::throw_invalid_argument("{}: stage '{}' has {} {} fields but {} is null (record {})", fn, options_.name,
+                                     fields, what, what, row);
+  };
+  lacks(options_.numeric.size(), r.numeric, "numeric");
+  lacks(options_.categorical.size(), r.categorical, "categorical");
+  lacks(options_.lengths.size(), r.lengths, "lengths");
+  if (r.derived == nullptr)
+    for (const auto& d : options_.derived)
+      if (!d.compute)
+        detail::throw_invalid_argument(
+            "{}: derived field '{}' of stage '{}' has no function, so the records must carry its value (derived is "
+            "null at record {})",
+            fn, d.name, options_.name, row);
+  const double lat = r.latency_seconds;
+  if (!std::isnan(lat) && !(lat >= 0 && lat <= std::numeric_limits<double>::max()))
+    detail::throw_invalid_argument("{}: latency must be finite and >= 0 seconds, got {} at record {}", fn, lat, row);
+  for (std::size_t k = 0; k < options_.lengths.size(); ++k) {
+    const double v = r.lengths[k];
+    if (!std::isnan(v) && !(v >= 0 && v <= std::numeric_limits<double>::max()))
+      detail::throw_invalid_argument("{}: length of '{}' must be finite and >= 0 (NaN = missing), got {} at record {}",
+                                     fn, options_.lengths[k], v, row);
+  }
+}
+
+inline void stage_monitor::record(const stage_record& r, std::int64_t timestamp_ns) {
+  const std::size_t n_num = options_.numeric.size(), n_len = options_.lengths.size();
+  const auto feed = [this](std::size_t i, double v) {
     numeric_[i].update(v);
     if (std::isnan(v)) ++numeric_missing_total_[i];
-  }
+  };
+  for (std::size_t i = 0; i < n_num; ++i) feed(i, r.numeric[i]);
+  for (std::size_t k = 0; k < n_len; ++k) feed(n_num + k, r.lengths[k]);
+  for (std::size_t k = 0; k < options_.derived.size(); ++k)
+    feed(n_num + n_len + k, r.derived != nullptr ? r.derived[k] : options_.derived[k].compute(r));
   for (std::size_t j = 0; j < categorical_.size(); ++j) {
     const std::uint64_t before = categorical_[j].missing();
     categorical_[j].update(r.categorical[j]);
@@ -616,29 +781,46 @@ inline void stage_monitor::observe(const stage_record& r, std::int64_t timestamp
   request_meter_.mark(1, timestamp_ns);
 }
 
-inline void stage_monitor::observe_many(std::size_t n, const double* numeric, const std::string_view* categorical,
-                                        const double* latencies_seconds, const bool* errors,
-                                        const std::int64_t* timestamps_ns) {
+inline void stage_monitor::observe(const stage_record& r, std::int64_t timestamp_ns) {
+  static constexpr const char* fn = "stage_monitor::observe";
+  check_record(r, 0, fn);  // checks first: nothing is recorded on bad input
+  check_time(timestamp_ns, fn);
+  roll_to(timestamp_ns, fn);
+  record(r, timestamp_ns);
+}
+
+namespace detail {
+inline stage_record batch_row(const stage_batch& b, std::size_t i, const stage_options& o) {
+  stage_record r;
+  r.numeric = b.numeric == nullptr ? nullptr : b.numeric + i * o.numeric.size();
+  r.categorical = b.categorical == nullptr ? nullptr : b.categorical + i * o.categorical.size();
+  r.latency_seconds = b.latencies_seconds == nullptr ? std::numeric_limits<double>::quiet_NaN() : b.latencies_seconds[i];
+  r.error = b.errors != nullptr && b.errors[i];
+  r.lengths = b.lengths == nullptr ? nullptr : b.lengths + i * o.lengths.size();
+  r.derived = b.derived == nullptr ? nullptr : b.derived + i * o.derived.size();
+  r.input = b.inputs == nullptr ? nullptr : b.inputs[i];
+  return r;
+}
+}  // namespace detail
+
+inline void stage_monitor::observe_many(const stage_batch& b) {
   static constexpr const char* fn = "stage_monitor::observe_many";
-  if (n == 0) return;
-  if (timestamps_ns == nullptr) detail::throw_invalid_argument("{}: timestamps_ns must not be null", fn);
-  const std::size_t p = options_.numeric.size(), c = options_.categorical.size();
+  if (b.n == 0) return;
+  if (b.timestamps_ns == nullptr) detail::throw_invalid_argument("{}: timestamps_ns must not be null", fn);
   // validate everything first, so a bad record leaves the stage unchanged
-  std::int64_t prev = has_last_ ? last_ts_ : timestamps_ns[0];
-  for (std::size_t i = 0; i < n; ++i) {
-    if (timestamps_ns[i] < prev)
+  std::int64_t prev = has_last_ ? last_ts_ : b.timestamps_ns[0];
+  for (std::size_t i = 0; i < b.n; ++i) {
+    if (b.timestamps_ns[i] < prev)
       detail::throw_invalid_argument("{}: timestamps_ns must be non-decreasing, got {} ns after {} ns at record {}",
-                                     fn, timestamps_ns[i], prev, i);
-    prev = timestamps_ns[i];
-    record({numeric == nullptr ? nullptr : numeric + i * p, categorical == nullptr ? nullptr : categorical + i * c,
-            latencies_seconds == nullptr ? std::numeric_limits<double>::quiet_NaN() : latencies_seconds[i], false});
+                                     fn, b.timestamps_ns[i], prev, i);
+    prev = b.timestamps_ns[i];
+    check_record(detail::batch_row(b, i, options_), i, fn);
   }
-  check_time(timestamps_ns[n - 1], fn);
-  for (std::size_t i = 0; i < n; ++i)
-    observe({numeric == nullptr ? nullptr : numeric + i * p, categorical == nullptr ? nullptr : categorical + i * c,
-             latencies_seconds == nullptr ? std::numeric_limits<double>::quiet_NaN() : latencies_seconds[i],
-             errors != nullptr && errors[i]},
-            timestamps_ns[i]);
+  check_time(b.timestamps_ns[b.n - 1], fn);
+  for (std::size_t i = 0; i < b.n; ++i) {
+    roll_to(b.timestamps_ns[i], fn);
+    record(detail::batch_row(b, i, options_), b.timestamps_ns[i]);
+  }
 }
 
 inline void stage_monitor::add_ratio(std::size_t ratio, std::int64_t numerator, std::int64_t denominator,
@@ -669,17 +851,295 @@ inline meter_rates stage_monitor::request_rates() const {
 inline std::vector<double> stage_monitor::summarize(const stage_options& options, std::size_t n, const double* numeric,
                                                     const std::string_view* categorical,
                                                     const double* latencies_seconds, const bool* errors) {
+  stage_batch b;
+  b.n = n;
+  b.numeric = numeric;
+  b.categorical = categorical;
+  b.latencies_seconds = latencies_seconds;
+  b.errors = errors;
+  return summarize(options, b);
+}
+
+inline std::vector<double> stage_monitor::summarize(const stage_options& options, const stage_batch& batch) {
   stage_options o = options;
   o.rules.clear();
   o.reference.clear();
   o.window_ns = std::numeric_limits<std::int64_t>::max();  // one window holds everything
   stage_monitor s(std::move(o));
-  std::vector<std::int64_t> ts(n, 0);
-  s.observe_many(n, numeric, categorical, latencies_seconds, errors, ts.data());
+  std::vector<std::int64_t> ts(batch.n, 0);
+  stage_batch b = batch;
+  b.timestamps_ns = ts.data();
+  s.observe_many(b);
   std::vector<double> out(s.defs_.size());
   // no time in a reference: requests:per_second is NaN
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = s.value_of(s.defs_[i], 0.0);
   return out;
+}
+
+// ---- checkpoints and merging -----------------------------------------------------------
+
+inline std::uint64_t stage_monitor::fingerprint(bool with_rules) const {
+  // Everything that decides what the state means, as text; hashed (core/hash.hpp).
+  std::string t = fmt::format("{}|{}|{}|{}|{}|{}|{}", options_.window_ns, options_.numeric_options.quantiles,
+                              options_.numeric_options.kll_k, options_.hll_p, options_.top_k,
+                              options_.latency_relative_accuracy, options_.event_capacity);
+  for (const auto& id : ids_) t += "|" + id;
+  for (const auto& m : options_.missing_values) t += "|m:" + m;
+  for (const auto& c : options_.categorical)
+    for (const auto& r : c.reference_categories) t += "|c:" + c.name + "=" + r;
+  for (const auto& r : options_.ratios)
+    t += fmt::format("|r:{}:{}:{}", r.name, static_cast<int>(r.options.kind), r.options.min_volume);
+  if (with_rules)
+    for (const auto& tr : trackers_) {
+      const auto b = tr.rule().serialize();
+      t.append(reinterpret_cast<const char*>(b.data()), b.size());
+    }
+  return detail::hash64(std::string_view(t));
+}
+
+namespace detail {
+inline void put_blob32(byte_writer& w, const std::vector<std::uint8_t>& b) {
+  w.put(static_cast<std::uint32_t>(b.size()));
+  w.put_array(b.data(), b.size());
+}
+/// A u32-length-prefixed blob: (pointer, size) into the reader's buffer.
+inline std::pair<const std::uint8_t*, std::size_t> get_blob32(byte_reader& rd, const std::uint8_t* base,
+                                                               const char* field) {
+  const auto n = rd.get<std::uint32_t>(field);
+  rd.require(n, field);
+  const std::uint8_t* p = base + rd.position();
+  rd.skip(n, field);
+  return {p, n};
+}
+inline void put_event(byte_writer& w, const alert_event& e) {
+  w.put(static_cast<std::uint32_t>(e.rule.size()));
+  w.put_array(reinterpret_cast<const std::uint8_t*>(e.rule.data()), e.rule.size());
+  w.put(static_cast<std::uint8_t>(e.severity));
+  w.put(static_cast<std::uint8_t>(e.from_state));
+  w.put(static_cast<std::uint8_t>(e.to_state));
+  w.put(e.value);
+  w.put(e.timestamp);
+  w.put(e.active_since);
+}
+inline alert_event get_event(byte_reader& rd, const char* fn) {
+  alert_event e;
+  const auto len = rd.get<std::uint32_t>("event rule name");
+  rd.require(len, "event rule name");
+  e.rule.resize(len);
+  rd.get_array(reinterpret_cast<std::uint8_t*>(e.rule.data()), len, "event rule name");
+  const auto sev = rd.get<std::uint8_t>("event severity");
+  const auto from = rd.get<std::uint8_t>("event from state");
+  const auto to = rd.get<std::uint8_t>("event to state");
+  if (sev > 1 || from > 3 || to > 3)
+    throw_invalid_argument("{}: event severity / states out of range ({}, {}, {})", fn, sev, from, to);
+  e.severity = static_cast<alert_severity>(sev);
+  e.from_state = static_cast<alert_state>(from);
+  e.to_state = static_cast<alert_state>(to);
+  e.value = rd.get<double>("event value");
+  e.timestamp = rd.get<std::int64_t>("event timestamp");
+  e.active_since = rd.get<std::int64_t>("event active_since");
+  return e;
+}
+}  // namespace detail
+
+inline std::vector<std::uint8_t> stage_monitor::serialize_state() const {
+  std::vector<std::uint8_t> out;
+  detail::byte_writer w(out);
+  detail::write_preamble(w, "DSSG", serial_family, serial_version);
+  w.put_zeros(2);
+  w.put(fingerprint(true));
+  w.put(static_cast<std::uint8_t>(has_last_));
+  w.put(last_ts_);
+  w.put(static_cast<std::uint8_t>(has_window_));
+  w.put(window_start_);
+  w.put(window_open_);
+  for (std::uint64_t v : {requests_, errors_, requests_total_, errors_total_}) w.put(v);
+  w.put(static_cast<std::uint32_t>(numeric_.size()));
+  for (std::size_t i = 0; i < numeric_.size(); ++i) {
+    detail::put_blob32(w, numeric_[i].serialize());
+    w.put(numeric_missing_total_[i]);
+  }
+  w.put(static_cast<std::uint32_t>(categorical_.size()));
+  for (std::size_t j = 0; j < categorical_.size(); ++j) {
+    detail::put_blob32(w, categorical_[j].serialize());
+    w.put(categorical_missing_total_[j]);
+  }
+  w.put(static_cast<std::uint32_t>(ratios_.size()));
+  for (std::size_t r = 0; r < ratios_.size(); ++r) {
+    detail::put_blob32(w, ratios_[r].serialize());
+    w.put(ratio_totals_[r].first);
+    w.put(ratio_totals_[r].second);
+  }
+  detail::put_blob32(w, latency_.serialize());
+  detail::put_blob32(w, latency_total_.serialize());
+  detail::put_blob32(w, request_meter_.serialize());
+  w.put(static_cast<std::uint32_t>(last_.size()));
+  w.put_array(last_.data(), last_.size());
+  w.put(static_cast<std::uint8_t>(last_end_.has_value()));
+  w.put(last_end_.value_or(0));
+  w.put(windows_closed_);
+  w.put(static_cast<std::uint32_t>(trackers_.size()));
+  for (const auto& t : trackers_) detail::put_blob32(w, t.serialize());
+  w.put(log_.dropped());
+  w.put(static_cast<std::uint64_t>(log_.size()));
+  for (const auto& e : log_.events()) detail::put_event(w, e);
+  w.put(static_cast<std::uint8_t>(first_alarm_.has_value()));
+  if (first_alarm_) detail::put_event(w, *first_alarm_);
+  return out;
+}
+
+inline void stage_monitor::restore_state(const void* data, std::size_t size) {
+  static constexpr const char* fn = "stage_monitor::restore_state";
+  detail::byte_reader rd(data, size, fn);
+  const auto* base = static_cast<const std::uint8_t*>(data);
+  detail::read_preamble(rd, "DSSG", serial_family, serial_version, fn, "stage_monitor state");
+  if (rd.get<std::uint8_t>("flags") != 0 || rd.get<std::uint8_t>("reserved") != 0)
+    detail::throw_invalid_argument("{}: flag bytes must be 0", fn);
+  if (rd.get<std::uint64_t>("fingerprint") != fingerprint(true))
+    detail::throw_invalid_argument(
+        "{}: the state was written by a stage with other options (catalogue, window, sketches, missing values, "
+        "reference categories or rules) than stage '{}'",
+        fn, options_.name);
+  stage_monitor s = *this;  // restored into a copy: this stage is unchanged on error
+  const auto flag = [&](const char* field) {
+    const auto v = rd.get<std::uint8_t>(field);
+    if (v > 1) detail::throw_invalid_argument("{}: {} must be 0 or 1, got {}", fn, field, v);
+    return v == 1;
+  };
+  const auto count = [&](std::size_t expected, const char* field) {
+    const auto n = rd.get<std::uint32_t>(field);
+    if (n != expected) detail::throw_invalid_argument("{}: {} is {}, the stage has {}", fn, field, n, expected);
+  };
+  s.has_last_ = flag("has last timestamp");
+  s.last_ts_ = rd.get<std::int64_t>("last timestamp");
+  s.has_window_ = flag("has window");
+  s.window_start_ = rd.get<std::int64_t>("window start");
+  s.window_open_ = rd.get<std::int64_t>("window open");
+  s.requests_ = rd.get<std::uint64_t>("requests");
+  s.errors_ = rd.get<std::uint64_t>("errors");
+  s.requests_total_ = rd.get<std::uint64_t>("requests total");
+  s.errors_total_ = rd.get<std::uint64_t>("errors total");
+  if (s.errors_ > s.requests_ || s.errors_total_ > s.requests_total_ || s.requests_ > s.requests_total_)
+    detail::throw_invalid_argument("{}: request / error counts are inconsistent", fn);
+  if (s.has_window_ && (s.window_start_ % options_.window_ns != 0 || s.window_open_ < s.window_start_ ||
+                        (s.has_last_ && s.last_ts_ < s.window_open_)))
+    detail::throw_invalid_argument("{}: the window bounds are inconsistent", fn);
+  count(numeric_.size(), "number of features");
+  for (std::size_t i = 0; i < numeric_.size(); ++i) {
+    const auto b = detail::get_blob32(rd, base, "feature metrics");
+    s.numeric_[i] = numeric_feature_metrics::deserialize(b.first, b.second);
+    s.numeric_missing_total_[i] = rd.get<std::uint64_t>("feature missing total");
+    const auto& o = s.numeric_[i].options();
+    if (o.quantiles != options_.numeric_options.quantiles || o.kll_k != options_.numeric_options.kll_k ||
+        s.numeric_[i].count() > s.requests_)
+      detail::throw_invalid_argument("{}: feature '{}' metrics do not fit the stage", fn, feature_name(i));
+  }
+  count(categorical_.size(), "number of categorical fields");
+  for (std::size_t j = 0; j < categorical_.size(); ++j) {
+    const auto b = detail::get_blob32(rd, base, "categorical metrics");
+    s.categorical_[j] = category_metrics::deserialize(b.first, b.second);
+    s.categorical_missing_total_[j] = rd.get<std::uint64_t>("categorical missing total");
+  }
+  count(ratios_.size(), "number of ratios");
+  for (std::size_t r = 0; r < ratios_.size(); ++r) {
+    const auto b = detail::get_blob32(rd, base, "ratio");
+    s.ratios_[r] = ratio_metric::deserialize(b.first, b.second);
+    s.ratio_totals_[r].first = rd.get<std::uint64_t>("ratio numerator total");
+    s.ratio_totals_[r].second = rd.get<std::uint64_t>("ratio denominator total");
+    if (s.ratios_[r].options().kind != options_.ratios[r].options.kind ||
+        s.ratios_[r].options().min_volume != options_.ratios[r].options.min_volume)
+      detail::throw_invalid_argument("{}: ratio '{}' options differ from the stage's", fn, options_.ratios[r].name);
+  }
+  for (latency_sketch* l : {&s.latency_, &s.latency_total_}) {
+    const auto b = detail::get_blob32(rd, base, "latency sketch");
+    *l = latency_sketch::deserialize(b.first, b.second);
+    if (l->relative_accuracy() != options_.latency_relative_accuracy)
+      detail::throw_invalid_argument("{}: latency sketch accuracy {} differs from the stage's {}", fn,
+                                     l->relative_accuracy(), options_.latency_relative_accuracy);
+  }
+  {
+    const auto b = detail::get_blob32(rd, base, "request meter");
+    s.request_meter_ = rate_meter::deserialize(b.first, b.second);
+  }
+  count(last_.size(), "number of last values");
+  rd.get_array(s.last_.data(), s.last_.size(), "last values");
+  const bool has_end = flag("has last window end");
+  const auto end = rd.get<std::int64_t>("last window end");
+  s.last_end_ = has_end ? std::optional<std::int64_t>(end) : std::nullopt;
+  s.windows_closed_ = rd.get<std::uint64_t>("windows closed");
+  if (has_end != (s.windows_closed_ > 0)) detail::throw_invalid_argument("{}: windows closed / last end disagree", fn);
+  count(trackers_.size(), "number of rules");
+  for (std::size_t k = 0; k < trackers_.size(); ++k) {
+    const auto b = detail::get_blob32(rd, base, "rule state");
+    alert_tracker t = alert_tracker::deserialize(b.first, b.second);
+    if (t.rule() != trackers_[k].rule())
+      detail::throw_invalid_argument("{}: rule state {} is for another rule than '{}'", fn, k,
+                                     trackers_[k].rule().alert_name());
+    s.trackers_[k] = std::move(t);
+  }
+  const auto dropped = rd.get<std::uint64_t>("dropped events");
+  const auto n_events = rd.get<std::uint64_t>("number of events");
+  if (n_events > options_.event_capacity)
+    detail::throw_invalid_argument("{}: {} events exceed the log's capacity {}", fn, n_events, options_.event_capacity);
+  s.log_ = alert_log(options_.event_capacity);
+  s.log_.count_dropped(dropped);
+  for (std::uint64_t i = 0; i < n_events; ++i) s.log_.push(detail::get_event(rd, fn));
+  s.first_alarm_.reset();
+  if (flag("has first alarm")) s.first_alarm_ = detail::get_event(rd, fn);
+  if (rd.remaining() != 0) detail::throw_invalid_argument("{}: {} trailing bytes after the state", fn, rd.remaining());
+  s.callback_ = std::move(callback_);
+  *this = std::move(s);
+}
+
+inline void stage_monitor::merge(const stage_monitor& other) {
+  static constexpr const char* fn = "stage_monitor::merge";
+  if (other.fingerprint(false) != fingerprint(false))
+    detail::throw_invalid_argument(
+        "{}: stage '{}' has other data options (catalogue, window, sketches, missing values or reference categories) "
+        "than stage '{}'",
+        fn, other.options_.name, options_.name);
+  if (has_window_ && other.has_window_ && (window_start_ != other.window_start_ || window_open_ != other.window_open_))
+    detail::throw_invalid_argument(
+        "{}: the current windows differ (start {} ns vs {} ns): advance both stages to the same time first", fn,
+        window_start_, other.window_start_);
+  if (!other.has_last_) return;
+  // merge into copies first: a sketch that refuses leaves this stage unchanged
+  auto numeric = numeric_;
+  auto categorical = categorical_;
+  auto ratios = ratios_;
+  latency_sketch lat = latency_, lat_total = latency_total_;
+  rate_meter meter = request_meter_;
+  for (std::size_t i = 0; i < numeric.size(); ++i) numeric[i].merge(other.numeric_[i]);
+  for (std::size_t j = 0; j < categorical.size(); ++j) categorical[j].merge(other.categorical_[j]);
+  for (std::size_t r = 0; r < ratios.size(); ++r) ratios[r].merge(other.ratios_[r]);
+  lat.merge(other.latency_);
+  lat_total.merge(other.latency_total_);
+  meter.merge(other.request_meter_);
+  numeric_ = std::move(numeric);
+  categorical_ = std::move(categorical);
+  ratios_ = std::move(ratios);
+  latency_ = std::move(lat);
+  latency_total_ = std::move(lat_total);
+  request_meter_ = std::move(meter);
+  for (std::size_t i = 0; i < numeric_missing_total_.size(); ++i)
+    numeric_missing_total_[i] += other.numeric_missing_total_[i];
+  for (std::size_t j = 0; j < categorical_missing_total_.size(); ++j)
+    categorical_missing_total_[j] += other.categorical_missing_total_[j];
+  for (std::size_t r = 0; r < ratio_totals_.size(); ++r) {
+    ratio_totals_[r].first += other.ratio_totals_[r].first;
+    ratio_totals_[r].second += other.ratio_totals_[r].second;
+  }
+  requests_ += other.requests_;
+  errors_ += other.errors_;
+  requests_total_ += other.requests_total_;
+  errors_total_ += other.errors_total_;
+  if (!has_window_ && other.has_window_) {
+    has_window_ = true;
+    window_start_ = other.window_start_;
+    window_open_ = other.window_open_;
+  }
+  last_ts_ = has_last_ ? std::max(last_ts_, other.last_ts_) : other.last_ts_;
+  has_last_ = true;
 }
 
 }  // namespace driftscope
