@@ -639,6 +639,15 @@ class PipelineMonitor:
         """The PromQL expression of a stage's metric id in this monitor's exposition."""
         return self._core.promql(stage, metric)
 
+    def prometheus_rules(self, group: str = "driftscope", interval: Any = None) -> str:
+        """Every stage's alert rules as one Prometheus alerting-rule file (a group
+        ``<group>_<stage>`` per stage with rules), each reading its metric from this monitor's
+        exposition (:meth:`promql`), references resolved, labelled with the stage: Prometheus
+        scraping ``/metrics`` then alerts as the stages do. ``interval``: the groups'
+        evaluation interval (default: Prometheus' global one)."""
+        ns = 0 if interval is None else _duration_ns(interval, "PipelineMonitor.prometheus_rules", "interval")
+        return self._core.prometheus_rules(str(group), ns)
+
     def serve(self, port: int = 0, addr: str = "127.0.0.1", path: str = "/metrics") -> Any:
         """Serves ``GET /metrics`` in a background thread (see ``serve_metrics``)."""
         from ._exposition import serve_metrics
@@ -665,7 +674,9 @@ class Monitor:
     ``reference_inputs`` / ``reference_outputs`` tables (numeric dtypes are numerical, the
     rest categorical; the references also give the rules their reference values). ``rules``
     go to the stage whose fields they name (``requests``, ``errors``, ``latency`` and ratio
-    metrics: the output stage). Other keyword arguments go to both :class:`Stage` s.
+    metrics: the output stage). ``lengths`` (text / sequence inputs whose len() is monitored)
+    and ``derived`` (name -> function of the request's inputs, e.g. image brightness) add
+    fields to the input stage. Other keyword arguments go to both :class:`Stage` s.
 
     ``observe(inputs, outputs, latency=..., error=..., timestamp=...)`` takes one request
     (mappings or sequences) or a batch (tables: pandas, pyarrow or dicts of arrays).
@@ -684,30 +695,36 @@ class Monitor:
         on_event: Optional[Callable[[str, AlertEvent], Any]] = None,
         latency_buckets: Sequence[float] = DEFAULT_LATENCY_BUCKETS,
         process_metrics: bool = True,
+        lengths: Sequence[str] = (),
+        derived: Optional[Mapping[str, Callable[[Any], Any]]] = None,
         **stage_options: Any,
     ) -> None:
         fn = "Monitor"
-        in_num, in_cat = self._fields(inputs, reference_inputs, fn, "inputs")
+        extra = [str(f) for f in lengths] + [str(f) for f in (derived or {})]
+        in_num, in_cat = self._fields(inputs, reference_inputs, fn, "inputs", exclude=extra)
         out_num, out_cat = self._fields(outputs, reference_outputs, fn, "outputs")
-        input_fields = set(in_num) | set(in_cat)
+        input_fields = set(in_num) | set(in_cat) | set(extra)
         in_rules, out_rules = [], []
         for r in rules:
             field = r.metric.split(":", 1)[0]
             (in_rules if field in input_fields else out_rules).append(r)
-        stage_in = Stage("input", in_num, in_cat, (), window, in_rules, reference_inputs, **stage_options)
+        stage_in = Stage("input", in_num, in_cat, (), window, in_rules, reference_inputs, lengths=lengths,
+                         derived=derived, **stage_options)
         stage_out = Stage("output", out_num, out_cat, ratios, window, out_rules, reference_outputs, **stage_options)
         self._pipe = PipelineMonitor(
             [stage_in, stage_out], latency_buckets=latency_buckets, process_metrics=process_metrics, on_event=on_event
         )
 
     @staticmethod
-    def _fields(names: Optional[Sequence[str]], reference: Any, fn: str, what: str) -> Tuple[List[str], List[str]]:
+    def _fields(
+        names: Optional[Sequence[str]], reference: Any, fn: str, what: str, exclude: Sequence[str] = ()
+    ) -> Tuple[List[str], List[str]]:
         if reference is None:
-            return ([str(n) for n in names] if names is not None else []), []
+            return ([str(n) for n in names if str(n) not in exclude] if names is not None else []), []
         from .report import _inspect
 
         cols, raw, n = table_columns(reference, None, fn, f"reference_{what}")
-        wanted = [str(c) for c in names] if names is not None else cols
+        wanted = [c for c in ([str(c) for c in names] if names is not None else cols) if c not in exclude]
         lacking = [c for c in wanted if c not in cols]
         if lacking:
             raise ValueError(f"{fn}: reference_{what} lacks the fields {lacking}")
@@ -755,7 +772,15 @@ class Monitor:
                 events += stage_out.observe_many(outputs, **out_kwargs)
             return events
         ts1 = _timestamp_ns(timestamp, "Monitor.observe")
-        events = stage_in.observe(*self._split(stage_in, inputs), timestamp=ts1)
+        lengths = None
+        if stage_in._lengths:
+            if not isinstance(inputs, Mapping):
+                raise ValueError("Monitor.observe: give a mapping by field name when there are length fields")
+            lengths = {f: inputs.get(f) for f in stage_in._lengths}
+        events = stage_in.observe(
+            *self._split(stage_in, inputs), timestamp=ts1, lengths=lengths,
+            input=inputs if stage_in._derived else None,
+        )
         num, cat = self._split(stage_out, outputs)
         events += stage_out.observe(num, cat, latency=latency, error=bool(error), timestamp=ts1)
         return events
@@ -765,6 +790,8 @@ class Monitor:
         if values is None:
             return None, None
         if not isinstance(values, Mapping):
+            if not stage._numeric and not stage._categorical:
+                return None, None  # e.g. a raw input that only derived fields read
             if stage._categorical:
                 raise ValueError("Monitor.observe: give a mapping by field name when there are categorical fields")
             if np.ndim(values) == 0:
@@ -774,6 +801,18 @@ class Monitor:
             {f: values.get(f) for f in stage._numeric} if stage._numeric else None,
             {f: values.get(f) for f in stage._categorical} if stage._categorical else None,
         )
+
+    def serialize_state(self) -> bytes:
+        return self._pipe.serialize_state()
+
+    def restore_state(self, state: bytes) -> None:
+        self._pipe.restore_state(state)
+
+    def merge(self, other: "Monitor") -> None:
+        """Adds another worker's Monitor (same configuration) into this one (see :meth:`Stage.merge`)."""
+        if not isinstance(other, Monitor):
+            raise ValueError(f"Monitor.merge: other must be a Monitor, got {type(other).__name__}")
+        self._pipe.merge(other._pipe)
 
     def add_ratio(self, ratio: str, numerator: int, denominator: int, timestamp: Any = None) -> List[AlertEvent]:
         """Adds to a ratio of the output stage (clicks / impressions, retries / requests)."""

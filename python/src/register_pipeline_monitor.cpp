@@ -461,6 +461,16 @@ void register_pipeline_monitor(py::module_& m) {
           },
           py::arg("accept") = "")
       .def(
+          "prometheus_rules",
+          [](py_pipeline& p, const std::string& group, std::int64_t interval_ns) {
+            prometheus_rule_options o;
+            o.group = group;
+            o.interval = interval_ns;
+            const std::lock_guard<std::mutex> lock(p.mu);
+            return p.pipe.prometheus_rules(o);
+          },
+          py::arg("group"), py::arg("interval_ns"))
+      .def(
           "promql", [](const py_pipeline& p, const std::string& s, const std::string& metric) { return p.pipe.promql(s, metric); },
           py::arg("stage"), py::arg("metric"));
 }

@@ -311,3 +311,29 @@ TEST_CASE("pipeline_monitor blames the stage that alarmed first", "[stage_monito
   CHECK_THROWS_AS(ds::pipeline_monitor(std::vector<ds::stage_options>{}), std::invalid_argument);
   CHECK_THROWS_AS(ds::pipeline_monitor({source, source}), std::invalid_argument);
 }
+
+TEST_CASE("pipeline_monitor exports its stages' rules for Prometheus on its own series", "[pipeline_monitor]") {
+  auto src = one_field();
+  src.rules = {above("x:missing_share", 0.5, 20)};
+  ds::stage_options model;
+  model.name = "model";
+  model.window_ns = 10 * kSec;
+  model.rules = {above("requests:count", 1000)};
+  ds::stage_options quiet;
+  quiet.name = "post";
+  ds::pipeline_monitor p({src, quiet, model});
+  const std::string y = p.prometheus_rules();
+  CHECK(y.rfind("groups:\n", 0) == 0);
+  CHECK(y.find("groups:", 1) == std::string::npos);  // one header, one group per stage with rules
+  CHECK(y.find("- name: \"driftscope_source\"") != std::string::npos);
+  CHECK(y.find("- name: \"driftscope_model\"") != std::string::npos);
+  CHECK(y.find("driftscope_post") == std::string::npos);
+  CHECK(y.find("driftscope_window_value{stage=\\\"source\\\",metric=\\\"x:missing_share\\\"}") != std::string::npos);
+  CHECK(y.find("driftscope_window_value{stage=\\\"model\\\",metric=\\\"requests:count\\\"}") != std::string::npos);
+  CHECK(y.find("for: 20s") != std::string::npos);
+  CHECK(y.find("stage: \"model\"") != std::string::npos);
+  ds::prometheus_rule_options o;
+  o.expressions["x:missing_share"] = "up";
+  CHECK_THROWS_AS(p.prometheus_rules(o), std::invalid_argument);
+  CHECK_THROWS_AS(ds::pipeline_monitor({quiet}).prometheus_rules(), std::invalid_argument);
+}

@@ -3,15 +3,19 @@ image brightness) against numpy, and the state of stages and pipelines: pickle,
 serialize_state / restore_state, merge of two workers' stages against one stage that saw
 every record."""
 
+import json
 import math
+import os
 import pickle
+import shutil
+import subprocess
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
 
-from driftscope.monitor import AlertRule, PipelineMonitor, Stage
+from driftscope.monitor import AlertRule, Monitor, PipelineMonitor, Stage
 
 SEC = 1_000_000_000
 
@@ -206,3 +210,72 @@ def test_pipeline_pickle_restore_and_merge():
     assert a.stage("source").value("requests:count") == 100
     with pytest.raises(ValueError, match="stage 0 is"):
         PipelineMonitor([_stage_nq(), Stage("source", numeric=["x"], window="10s")]).merge(b)
+
+
+def test_pipeline_rules_fire_in_prometheus_as_in_the_stage(tmp_path):
+    """The exported rules, run by promtool on the series our exposition would show (each
+    window's value from its end on), fire at the same minutes as the stage's own rules."""
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        if os.environ.get("DRIFTSCOPE_REQUIRE_PROMTOOL") == "1":
+            pytest.fail("promtool not found (Debian package 'prometheus'); DRIFTSCOPE_REQUIRE_PROMTOOL=1")
+        pytest.skip("promtool not installed (Debian package 'prometheus')")
+    MIN = 60 * SEC
+    rule = AlertRule("x:missing_share", alarm=0.5, for_duration="2m", name="SensorMissing")
+    pipe = PipelineMonitor([Stage("source", numeric=["x"], window="1m", rules=[rule])], process_metrics=False)
+    shares = [0, 0, 0.8, 0.8, 0.8, 0.8, 0.1, 0.9, 0.9, 0.9, 0.1, 0.1]
+    firing = []  # after the window ending at minute m: is the alarm firing?
+    for i, share in enumerate(shares):
+        k = round(share * 10)
+        x = np.r_[np.full(k, np.nan), np.ones(10 - k)].reshape(-1, 1)
+        pipe.stage("source").observe_many(numeric=x, timestamps=np.full(10, i * MIN, np.int64))
+        pipe.advance((i + 1) * MIN)
+        firing.append(("SensorMissing", "alarm", "firing") in pipe.stage("source").alert_states)
+    assert firing == [False] * 4 + [True, True, False, False, False, True, False, False]
+    (tmp_path / "rules.yml").write_text(pipe.prometheus_rules(interval="1m"))
+    series = 'driftscope_window_value{stage="source",metric="x:missing_share"}'
+    labels = {"severity": "critical", "stage": "source", "metric": "x:missing_share"}
+    tests = [
+        {"eval_time": f"{m + 1}m", "alertname": "SensorMissing", "exp_alerts": [{"exp_labels": labels}] if f else []}
+        for m, f in enumerate(firing)
+    ]
+    unit = {
+        "rule_files": ["rules.yml"],
+        "evaluation_interval": "1m",
+        "tests": [{"interval": "1m",
+                   "input_series": [{"series": series, "values": "_ " + " ".join(map(str, shares))}],
+                   "alert_rule_test": tests}],
+    }
+    (tmp_path / "test.yml").write_text(json.dumps(unit, indent=1))
+    check = subprocess.run([promtool, "check", "rules", "rules.yml"], cwd=tmp_path, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    run = subprocess.run([promtool, "test", "rules", "test.yml"], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_monitor_length_and_derived_inputs_and_merge():
+    ref = pd.DataFrame({"age": [30.0, 40.0, 50.0], "query": ["a", "bb", "ccc"]})
+
+    def mon():
+        return Monitor(reference_inputs=ref, outputs=["score"], lengths=["query"],
+                       derived={"query_words": lambda r: len(str(r["query"]).split())}, window="10s",
+                       rules=[AlertRule("query:length_mean", condition="relative_to_reference", alarm=10)],
+                       process_metrics=False)
+
+    a, b = mon(), mon()
+    stage = a.pipeline.stage("input")
+    assert "query:length_p99" in stage.last_values and "query_words:mean" in stage.last_values
+    assert "query:distinct" not in stage.last_values  # a length field, not a categorical one
+    a.observe({"age": 35.0, "query": "how many rooms"}, {"score": 0.5}, latency=0.01, timestamp=0)
+    b.observe(pd.DataFrame({"age": [1.0, 2.0], "query": ["x" * 40, None]}), pd.DataFrame({"score": [0.1, 0.2]}),
+              timestamp=np.zeros(2, np.int64))
+    a.merge(b)
+    events = a.advance(10 * SEC)
+    v = a.pipeline.stage("input").last_values
+    assert v["query:count"] == 3 and v["query:missing_share"] == 1 / 3
+    assert v["query:length_mean"] == (14 + 40) / 2
+    assert v["query_words:mean"] == (3 + 1 + 1) / 3  # str(None) is one word
+    assert {e.rule for e in events} == {"query:length_mean"} and events[-1].to_state == "firing"  # 27 > 2 + 10
+    restored = pickle.loads(pickle.dumps(Monitor(reference_inputs=ref, outputs=["score"], lengths=["query"],
+                                                  window="10s", process_metrics=False)))
+    assert "query:length_mean" in restored.pipeline.stage("input").last_values

@@ -180,6 +180,33 @@ class pipeline_monitor {
     return fmt::format("driftscope_window_value{{stage=\"{}\",metric=\"{}\"}}", stage_name, metric);
   }
 
+  /// @brief Every stage's alert rules as one Prometheus alerting-rule file: a group per
+  /// stage with rules, named `<options.group>_<stage>`, each rule reading its metric from our
+  /// exposition (`promql()`), with its reference resolved and its `stage` label. So Prometheus
+  /// alerts on the scraped values as the stages do (at its own evaluation interval rather
+  /// than at window ends). `options.expressions` must be empty (the expressions are ours).
+  /// @throws std::invalid_argument as to_prometheus_yaml, or when no stage has rules.
+  std::string prometheus_rules(const prometheus_rule_options& options = {}) const {
+    if (!options.expressions.empty())
+      detail::throw_invalid_argument("pipeline_monitor::prometheus_rules: expressions must be empty (they are the "
+                                     "pipeline's own driftscope_window_value series)");
+    std::string out;
+    for (const stage_monitor& s : stages_) {
+      if (s.alerts().empty()) continue;
+      prometheus_rule_options o = options;
+      o.group = options.group + "_" + s.name();
+      std::vector<alert_rule> rules;
+      for (const alert_tracker& t : s.alerts()) {
+        rules.push_back(t.rule());
+        o.expressions[t.rule().metric] = promql(s.name(), t.rule().metric);
+      }
+      std::string y = to_prometheus_yaml(rules, o);
+      out += out.empty() ? y : y.substr(y.find('\n') + 1);  // one "groups:" header
+    }
+    if (out.empty()) detail::throw_invalid_argument("pipeline_monitor::prometheus_rules: no stage has alert rules");
+    return out;
+  }
+
   /// @brief Every family of the table in the file comment, as of now.
   std::vector<metric_family> metric_families() const {
     std::vector<metric_family> f;
