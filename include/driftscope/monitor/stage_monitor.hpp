@@ -1072,7 +1072,7 @@ inline void stage_monitor::restore_state(const void* data, std::size_t size) {
   for (std::size_t k = 0; k < trackers_.size(); ++k) {
     const auto b = detail::get_blob32(rd, base, "rule state");
     alert_tracker t = alert_tracker::deserialize(b.first, b.second);
-    if (t.rule() != trackers_[k].rule())
+    if (t.rule().serialize() != trackers_[k].rule().serialize())  // bytes: -0.0 == 0.0 would pass ==
       detail::throw_invalid_argument("{}: rule state {} is for another rule than '{}'", fn, k,
                                      trackers_[k].rule().alert_name());
     s.trackers_[k] = std::move(t);
