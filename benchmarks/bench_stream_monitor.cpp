@@ -37,10 +37,14 @@ std::vector<ds::column_config> columns(bool psi_only) {
   return cols;
 }
 
-void run(benchmark::State& state, const ds::window_spec& w, bool per_row, bool psi_only = false) {
+void run(benchmark::State& state, const ds::window_spec& w, bool per_row, bool psi_only = false,
+         bool value_metrics = true) {
   static const std::vector<double> ref = matrix(kRef, 0.0, 1);
   static const std::vector<double> rows = matrix(kRows, 0.5, 100);
-  const ds::stream_monitor proto(ref.data(), kRef, columns(psi_only), {w});
+  ds::stream_monitor_options o;
+  o.window = w;
+  o.value_metrics = value_metrics;
+  const ds::stream_monitor proto(ref.data(), kRef, columns(psi_only), o);
   std::size_t mem = 0, events = 0;
   for (auto _ : state) {
     state.PauseTiming();
@@ -72,6 +76,10 @@ void BM_monitor_sliding_1000_100_update(benchmark::State& state) {
 void BM_monitor_sliding_1000_100_psi_only(benchmark::State& state) {
   run(state, ds::window_spec::sliding(1000, 100), false, true);
 }
+// the same with value_metrics = false: no ECDF window at all (mean / std / min / max NaN)
+void BM_monitor_sliding_1000_100_psi_only_no_value_metrics(benchmark::State& state) {
+  run(state, ds::window_spec::sliding(1000, 100), false, true, false);
+}
 void BM_monitor_tumbling_1000(benchmark::State& state) { run(state, ds::window_spec::tumbling(1000), false); }
 void BM_monitor_sliding_10000_1000(benchmark::State& state) {
   run(state, ds::window_spec::sliding(10000, 1000), false);
@@ -82,6 +90,7 @@ void BM_monitor_sliding_10000_1000(benchmark::State& state) {
 BENCHMARK(BM_monitor_sliding_1000_100)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_monitor_sliding_1000_100_update)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_monitor_sliding_1000_100_psi_only)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_monitor_sliding_1000_100_psi_only_no_value_metrics)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_monitor_tumbling_1000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_monitor_sliding_10000_1000)->Unit(benchmark::kMillisecond);
 

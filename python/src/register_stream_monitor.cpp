@@ -132,7 +132,8 @@ void register_stream_monitor(py::module_& m) {
                                     "The C++ stream_monitor on float64 row matrices (use driftscope.monitor.StreamMonitor).");
   cls.def(py::init([](const matrix_f64& reference, const py::list& columns, const std::string& window, long long size,
                       const py::object& stride, const py::object& duration, const py::object& half_life,
-                      double psi_epsilon, std::size_t event_capacity, const std::string& ks_method_name) {
+                      double psi_epsilon, std::size_t event_capacity, const std::string& ks_method_name,
+                      bool value_metrics) {
             if (reference.ndim() != 2)
               value_error("{}: reference must be a 2-D array (rows x columns), got {}-D", kFn,
                           static_cast<long>(reference.ndim()));
@@ -141,6 +142,7 @@ void register_stream_monitor(py::module_& m) {
             o.psi_epsilon = psi_epsilon;
             o.event_capacity = event_capacity;
             o.ks_pvalue_method = option_arg(parse_ks_method, ks_method_name, kFn);
+            o.value_metrics = value_metrics;
             std::vector<column_config> cols;
             for (const auto& c : columns) cols.push_back(column_arg(c));
             if (static_cast<std::size_t>(reference.shape(1)) != cols.size())
@@ -157,7 +159,8 @@ void register_stream_monitor(py::module_& m) {
           }),
           py::arg("reference"), py::arg("columns"), py::arg("window") = "sliding", py::arg("size") = 1000,
           py::arg("stride") = py::none(), py::arg("duration") = py::none(), py::arg("half_life") = py::none(),
-          py::arg("psi_epsilon") = 1e-4, py::arg("event_capacity") = 10000, py::arg("ks_method") = "asymp");
+          py::arg("psi_epsilon") = 1e-4, py::arg("event_capacity") = 10000, py::arg("ks_method") = "asymp",
+          py::arg("value_metrics") = true);
 
   cls.def(
       "update_many",
@@ -213,6 +216,8 @@ void register_stream_monitor(py::module_& m) {
   cls.def_property_readonly("columns_info", [](const py_stream_monitor& self) { return columns_info(self.mon); });
   cls.def_property_readonly("rows_seen", [](const py_stream_monitor& self) { return self.mon.rows_seen(); });
   cls.def_property_readonly("memory_bytes", [](const py_stream_monitor& self) { return self.mon.memory_bytes(); });
+  cls.def_property_readonly("value_metrics",
+                            [](const py_stream_monitor& self) { return self.mon.options().value_metrics; });
   cls.def_property_readonly("window", [](const py_stream_monitor& self) {
     const window_spec& w = self.mon.options().window;
     py::dict d;

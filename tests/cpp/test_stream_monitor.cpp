@@ -1,7 +1,8 @@
 // Tests of driftscope::stream_monitor: at every evaluation point the snapshot equals the
 // batch statistics on exactly that window's rows (brute-force slices of the stream);
 // events fire where the documented rule semantics say; serialize -> deserialize continues
-// identically; merge of tumbling monitors over a split stream equals one monitor; errors.
+// identically; merge of tumbling monitors over a split stream equals one monitor; errors;
+// value_metrics = false (no ECDF window for columns without ks / wasserstein).
 
 #include <algorithm>
 #include <cmath>
@@ -605,7 +606,8 @@ TEST_CASE("stream_monitor: truncated and corrupt bytes throw", "[stream_monitor]
     b[at] = v;
     return b;
   };
-  for (auto b : {corrupt(0, 'X'), corrupt(4, 9), corrupt(5, 1), corrupt(6, 1), corrupt(8, 7)}) {
+  // version 0 and 4 (1 and 2 are older formats, read: see the golden files)
+  for (auto b : {corrupt(0, 'X'), corrupt(4, 9), corrupt(5, 0), corrupt(5, 4), corrupt(6, 1), corrupt(8, 7)}) {
     CHECK_THROWS_AS(ds::stream_monitor::deserialize(b.data(), b.size()), std::invalid_argument);
   }
   auto trailing = bytes;
@@ -743,4 +745,237 @@ TEST_CASE("stream_monitor: empty windows give NaN scores and trackers skip them"
   }
   CHECK(mon.events().size() == 0);
   CHECK(mon.memory_bytes() > 300 * 8 * 2);
+}
+
+namespace {
+
+/// Columns whose statistics need no ECDF: x0 {psi, hellinger}, x1 {psi}, c categorical {psi, chi_square}.
+std::vector<ds::column_config> histogram_only_columns() {
+  auto cols = make_columns(false);
+  cols[0].statistics = {ds::stream_statistic::psi, ds::stream_statistic::hellinger};
+  cols[0].rules = {{ds::stream_statistic::psi, ds::threshold_rule::distance(0.02, 0.1, 2, 3)}};
+  cols[1].statistics = {ds::stream_statistic::psi};
+  return cols;
+}
+
+ds::stream_monitor_options with_value_metrics(const ds::window_spec& w, bool value_metrics) {
+  ds::stream_monitor_options o;
+  o.window = w;
+  o.value_metrics = value_metrics;
+  return o;
+}
+
+/// `off` (value_metrics false) against `on` (true) on the same data: identical scores,
+/// counts and unseen shares; NaN mean / std / min / max on the numerical columns of `off`.
+void check_same_scores(const ds::stream_monitor::snapshot_t& off, const ds::stream_monitor::snapshot_t& on) {
+  REQUIRE(off.evaluated == on.evaluated);
+  CHECK(off.end.index == on.end.index);
+  for (std::size_t c = 0; c < kWidth; ++c) {
+    INFO("column " << c);
+    const auto &m = off.metrics[c], &w = on.metrics[c];
+    CHECK(m.count == w.count);
+    CHECK(m.missing == w.missing);
+    CHECK((m.unseen_share == w.unseen_share || (std::isnan(m.unseen_share) && std::isnan(w.unseen_share))));
+    CHECK(std::isnan(m.mean));
+    CHECK(std::isnan(m.std));
+    CHECK(std::isnan(m.min));
+    CHECK(std::isnan(m.max));
+    REQUIRE(off.scores[c].values.size() == on.scores[c].values.size());
+    for (std::size_t k = 0; k < off.scores[c].values.size(); ++k) {
+      const double a = off.scores[c].values[k].second, b = on.scores[c].values[k].second;
+      CHECK(off.scores[c].values[k].first == on.scores[c].values[k].first);
+      CHECK((a == b || (std::isnan(a) && std::isnan(b))));
+    }
+  }
+}
+
+/// Offset of the value_metrics byte: preamble 8, window 41, psi_epsilon 8, ks_pvalue_method 1.
+constexpr std::size_t kValueMetricsOffset = 8 + 41 + 8 + 1;
+
+}  // namespace
+
+TEST_CASE("stream_monitor: value_metrics = false keeps no ECDF window for histogram-only columns",
+          "[stream_monitor]") {
+  const std::size_t n_ref = 600, n = 3000;
+  const auto ref = make_rows(n_ref, 101);
+  const auto rows = make_rows(n, 102, 1500);
+  std::vector<std::int64_t> ts(n);
+  for (std::size_t i = 0; i < n; ++i) ts[i] = static_cast<std::int64_t>(i * 7 + (i % 3));
+  for (const ds::window_spec w :
+       {ds::window_spec::sliding(300, 50), ds::window_spec::tumbling(250), ds::window_spec::time(2000, 500)}) {
+    INFO("window " << ds::to_string(w.kind));
+    ds::stream_monitor on(ref.data(), n_ref, histogram_only_columns(), with_value_metrics(w, true));
+    ds::stream_monitor off(ref.data(), n_ref, histogram_only_columns(), with_value_metrics(w, false));
+    CHECK(on.options().value_metrics);
+    CHECK_FALSE(off.options().value_metrics);
+    for (std::size_t c = 0; c < kWidth; ++c) {
+      CHECK(off.ecdf(c) == nullptr);
+      CHECK((on.ecdf(c) != nullptr) == (c < 2));
+    }
+
+    // the same scores and events at every evaluation point
+    std::mt19937_64 g(static_cast<std::uint64_t>(w.kind) + 11);
+    std::size_t at = 0, evaluations = 0;
+    std::uint64_t last_end = 0;
+    while (at < n) {
+      const std::size_t len = std::min<std::size_t>(n - at, 1 + g() % 120);
+      on.update_many(rows.data() + at * kWidth, len, kWidth, ts.data() + at);
+      off.update_many(rows.data() + at * kWidth, len, kWidth, ts.data() + at);
+      at += len;
+      if (!on.snapshot().evaluated) continue;
+      check_same_scores(off.snapshot(), on.snapshot());
+      if (on.snapshot().end.index != last_end) ++evaluations;
+      last_end = on.snapshot().end.index;
+      check_same_scores(off.current(), on.current());
+    }
+    CHECK(evaluations > 5);
+    CHECK(same_events(off.events(), on.events()));
+    CHECK(on.events().size() > 0);
+    const std::pair<const char*, ds::stream_statistic> histories[] = {
+        {"x0", ds::stream_statistic::psi},
+        {"x0", ds::stream_statistic::hellinger},
+        {"x1", ds::stream_statistic::psi},
+        {"c", ds::stream_statistic::psi},
+        {"c", ds::stream_statistic::chi_square}};
+    for (const auto& [col, stat] : histories) {
+      INFO(col << " " << ds::to_string(stat));
+      std::vector<std::uint64_t> ends_on, ends_off;
+      const auto h_on = on.score_history(col, stat, &ends_on);
+      const auto h_off = off.score_history(col, stat, &ends_off);
+      CHECK(h_on.size() > 5);
+      CHECK(ends_off == ends_on);
+      REQUIRE(h_off.size() == h_on.size());
+      for (std::size_t i = 0; i < h_on.size(); ++i)
+        CHECK((h_off[i] == h_on[i] || (std::isnan(h_off[i]) && std::isnan(h_on[i]))));
+    }
+
+    // memory: no ECDF values (8 bytes each, plus the sorted view for sliding windows)
+    if (w.kind != ds::window_kind::time) {
+      CHECK(on.memory_bytes() >= off.memory_bytes() + 8 * w.size * 2);
+      CHECK(on.column_memory_bytes(1) >= off.column_memory_bytes(1) + 8 * w.size);
+    } else {
+      CHECK(on.memory_bytes() > off.memory_bytes());
+    }
+
+    // bytes: version 3, the flag 0, and the copy continues identically
+    const auto bytes = off.serialize();
+    CHECK(bytes[5] == 3);
+    CHECK(bytes[kValueMetricsOffset] == 0);
+    CHECK(on.serialize()[kValueMetricsOffset] == 1);
+    auto copy = ds::stream_monitor::deserialize(bytes.data(), bytes.size());
+    CHECK_FALSE(copy.options().value_metrics);
+    CHECK(copy.serialize() == bytes);
+    CHECK(copy.ecdf(0) == nullptr);
+    CHECK(same_snapshot(copy.snapshot(), off.snapshot()));
+    const auto more = make_rows(700, 103, 0);
+    std::vector<std::int64_t> more_ts(700);
+    for (std::size_t i = 0; i < 700; ++i) more_ts[i] = ts[n - 1] + static_cast<std::int64_t>(i * 7);
+    for (std::size_t i = 0; i < 700; i += 35) {
+      copy.update_many(more.data() + i * kWidth, 35, kWidth, more_ts.data() + i);
+      off.update_many(more.data() + i * kWidth, 35, kWidth, more_ts.data() + i);
+      on.update_many(more.data() + i * kWidth, 35, kWidth, more_ts.data() + i);
+      CHECK(same_snapshot(copy.snapshot(), off.snapshot()));
+      check_same_scores(copy.snapshot(), on.snapshot());
+    }
+    CHECK(same_events(copy.events(), off.events()));
+  }
+}
+
+TEST_CASE("stream_monitor: value_metrics = false merges tumbling monitors", "[stream_monitor]") {
+  const std::size_t n_ref = 700;
+  const auto ref = make_rows(n_ref, 111);
+  const auto rows = make_rows(900, 112, 400);
+  const auto off = with_value_metrics(ds::window_spec::tumbling(300), false);
+  ds::stream_monitor whole(ref.data(), n_ref, histogram_only_columns(), off);
+  ds::stream_monitor a(ref.data(), n_ref, histogram_only_columns(), off);
+  ds::stream_monitor b(ref.data(), n_ref, histogram_only_columns(), off);
+  ds::stream_monitor with(ref.data(), n_ref, histogram_only_columns(),
+                          with_value_metrics(ds::window_spec::tumbling(300), true));
+  whole.update_many(rows.data(), 250, kWidth);
+  with.update_many(rows.data(), 250, kWidth);
+  a.update_many(rows.data(), 100, kWidth);
+  b.update_many(rows.data() + 100 * kWidth, 150, kWidth);
+  a.merge(b);
+  CHECK(a.rows_seen() == 250);
+  CHECK(same_snapshot(a.current(), whole.current()));
+  a.update_many(rows.data() + 250 * kWidth, 100, kWidth);
+  whole.update_many(rows.data() + 250 * kWidth, 100, kWidth);
+  with.update_many(rows.data() + 250 * kWidth, 100, kWidth);
+  REQUIRE(a.snapshot().evaluated);
+  CHECK(a.snapshot().end.index == 300);
+  CHECK(same_snapshot(a.snapshot(), whole.snapshot()));
+  check_same_scores(a.snapshot(), with.snapshot());
+  // a monitor with value metrics is a different monitor
+  require_throws_invalid([&] { a.merge(with); }, "differ");
+}
+
+TEST_CASE("stream_monitor: value_metrics = false keeps the ECDF window where ks / wasserstein need it",
+          "[stream_monitor]") {
+  const auto ref = make_rows(500, 121);
+  const auto rows = make_rows(1200, 122, 600);
+  auto cols = make_columns(false);
+  cols[0].statistics = {ds::stream_statistic::psi, ds::stream_statistic::ks};
+  cols[1].statistics = {ds::stream_statistic::wasserstein};
+  for (const ds::window_spec w : {ds::window_spec::sliding(200, 50), ds::window_spec::tumbling(200)}) {
+    INFO("window " << ds::to_string(w.kind));
+    ds::stream_monitor on(ref.data(), 500, cols, with_value_metrics(w, true));
+    ds::stream_monitor off(ref.data(), 500, cols, with_value_metrics(w, false));
+    CHECK(off.ecdf(0) != nullptr);
+    CHECK(off.ecdf(1) != nullptr);
+    CHECK(off.ecdf(2) == nullptr);  // categorical
+    for (std::size_t at = 0; at < 1200; at += 100) {
+      on.update_many(rows.data() + at * kWidth, 100, kWidth);
+      off.update_many(rows.data() + at * kWidth, 100, kWidth);
+      CHECK(same_snapshot(off.snapshot(), on.snapshot()));
+    }
+    const auto& s = off.snapshot();
+    REQUIRE(s.evaluated);
+    for (std::size_t c = 0; c < 2; ++c) {
+      CHECK(std::isfinite(s.metrics[c].mean));
+      CHECK(std::isfinite(s.metrics[c].std));
+      CHECK(std::isfinite(s.metrics[c].min));
+      CHECK(std::isfinite(s.metrics[c].max));
+    }
+    check_snapshot(off, s, rows, 1000, 1200);
+    CHECK(off.memory_bytes() == on.memory_bytes());
+    const auto bytes = off.serialize();
+    auto copy = ds::stream_monitor::deserialize(bytes.data(), bytes.size());
+    CHECK(copy.ecdf(0) != nullptr);
+    CHECK(copy.serialize() == bytes);
+  }
+  // decaying windows keep no ECDF window either way
+  cols[0].statistics = cols[1].statistics = {ds::stream_statistic::psi};
+  ds::stream_monitor dec(ref.data(), 500, cols, with_value_metrics(ds::window_spec::decaying(100, 40), false));
+  dec.update_many(rows.data(), 400, kWidth);
+  CHECK(dec.ecdf(0) == nullptr);
+  const auto bytes = dec.serialize();
+  CHECK(ds::stream_monitor::deserialize(bytes.data(), bytes.size()).serialize() == bytes);
+}
+
+TEST_CASE("stream_monitor: a corrupt value_metrics byte throws", "[stream_monitor]") {
+  const auto ref = make_rows(200, 131);
+  const auto rows = make_rows(120, 132);
+  ds::stream_monitor off(ref.data(), 200, histogram_only_columns(),
+                         with_value_metrics(ds::window_spec::sliding(50, 10), false));
+  off.update_many(rows.data(), 120, kWidth);
+  auto bytes = off.serialize();
+  REQUIRE(bytes[kValueMetricsOffset] == 0);
+  for (std::uint8_t v : {std::uint8_t{2}, std::uint8_t{255}}) {
+    bytes[kValueMetricsOffset] = v;
+    require_throws_invalid([&] { (void)ds::stream_monitor::deserialize(bytes.data(), bytes.size()); },
+                           "value_metrics must be 0 or 1");
+  }
+  // flag 1 without the ECDF windows it implies
+  bytes[kValueMetricsOffset] = 1;
+  require_throws_invalid([&] { (void)ds::stream_monitor::deserialize(bytes.data(), bytes.size()); },
+                         "ECDF window presence");
+  // and flag 0 with them
+  ds::stream_monitor on(ref.data(), 200, histogram_only_columns(),
+                        with_value_metrics(ds::window_spec::sliding(50, 10), true));
+  on.update_many(rows.data(), 120, kWidth);
+  auto on_bytes = on.serialize();
+  REQUIRE(on_bytes[kValueMetricsOffset] == 1);
+  on_bytes[kValueMetricsOffset] = 0;
+  require_throws_invalid([&] { (void)ds::stream_monitor::deserialize(on_bytes.data(), on_bytes.size()); },
+                         "ECDF window presence");
 }

@@ -454,3 +454,57 @@ def test_reexports():
     assert EventLog is not None and ThresholdTracker is not None
     t = ThresholdTracker(ThresholdRule.distance(0.1, 0.2))
     assert t.observe(0.5) == "alarm"
+
+
+def test_value_metrics_false_keeps_psi_and_drops_value_metrics(data):
+    # PSI-only numerical columns: no ECDF window, the same scores / events, NaN mean / std / min / max
+    ref, cur = data
+    for kw in ({"size": 300, "stride": 100}, {"window": "tumbling", "size": 250}):
+        stats = {"a": ["psi"], "b": ["psi", "hellinger"]}
+        on = StreamMonitor(ref, statistics=stats, **kw)
+        off = StreamMonitor(ref, statistics=stats, value_metrics=False, **kw)
+        assert on.value_metrics and not off.value_metrics
+        for lo in range(0, len(cur), 150):
+            ev_on = on.update_many(cur.iloc[lo:lo + 150])
+            ev_off = off.update_many(cur.iloc[lo:lo + 150])
+            assert ev_on == ev_off
+            assert off.snapshot()["evaluated"] == on.snapshot()["evaluated"]
+            if not on.snapshot()["evaluated"]:
+                continue
+            s_on, s_off = on.snapshot()["columns"], off.snapshot()["columns"]
+            for name in ("a", "b", "c", "k"):
+                assert s_off[name]["scores"] == s_on[name]["scores"]  # identical, not approximately
+                assert s_off[name]["count"] == s_on[name]["count"]
+            for name in ("a", "b"):
+                assert np.isfinite(s_on[name]["mean"])
+                for key in ("mean", "std", "min", "max"):
+                    assert np.isnan(s_off[name][key]), (name, key)
+        assert len(on.events) > 0
+        np.testing.assert_array_equal(off.score_history("a", "psi")[0], on.score_history("a", "psi")[0])
+        assert off.memory_bytes <= on.memory_bytes - 2 * 8 * kw["size"]  # no window values of a, b
+
+        # pickle keeps the option (through the bytes) and the copy continues identically
+        copy = pickle.loads(pickle.dumps(off))
+        assert copy.value_metrics is False
+        assert copy.serialize() == off.serialize()
+        assert pickle.loads(pickle.dumps(on)).value_metrics is True
+        more = make_frame(600, 9, drift_at=0)
+        assert copy.update_many(more) == off.update_many(more)
+        assert _same(copy.snapshot(), off.snapshot())
+        assert np.isnan(copy.snapshot()["columns"]["a"]["mean"])
+
+
+def test_value_metrics_false_with_ks_keeps_the_metrics(data):
+    ref, cur = data
+    on = StreamMonitor(ref, size=300, stride=100, statistics={"a": ["psi", "ks"], "b": ["psi"]})
+    off = StreamMonitor(ref, size=300, stride=100, statistics={"a": ["psi", "ks"], "b": ["psi"]},
+                        value_metrics=False)
+    on.update_many(cur.iloc[:900])
+    off.update_many(cur.iloc[:900])
+    a_on, a_off = on.snapshot()["columns"]["a"], off.snapshot()["columns"]["a"]
+    assert _same(a_off, a_on)  # "a" needs the ECDF window for ks: it keeps its metrics
+    assert np.isfinite(a_off["mean"])
+    check_column(a_off, expected_numerical(ref["a"], cur["a"].iloc[600:900]))
+    assert np.isnan(off.snapshot()["columns"]["b"]["mean"])
+    with pytest.raises(ValueError, match="value_metrics"):
+        StreamMonitor(ref, value_metrics="no")

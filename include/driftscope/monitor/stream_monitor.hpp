@@ -10,7 +10,11 @@
 /// `reference_profile` (exact KS and Wasserstein, plus the window's mean / std / min /
 /// max). Decaying windows have histogram statistics only: requesting `ks` or
 /// `wasserstein` with a decaying window throws std::invalid_argument naming the column
-/// and the statistic, and mean / std / min / max are NaN.
+/// and the statistic, and mean / std / min / max are NaN. With
+/// `stream_monitor_options::value_metrics` false, a numerical column whose statistics need
+/// no ECDF (neither `ks` nor `wasserstein`) keeps no ECDF window either: its mean / std /
+/// min / max are NaN, its scores and events are the same, and it costs O(bins) per
+/// evaluation (no sort of the window's values for min() / max()) and no value copies.
 ///
 /// Per **categorical** column the values are integer category codes 0..k-1 (the Python
 /// layer maps labels to codes); the monitor keeps `histogram_window::from_counts` over
@@ -52,8 +56,9 @@
 /// Memory: per numerical column the sorted reference (8 bytes per reference value) plus
 /// the windows (sliding: ~1 byte per window value for the histogram codes + 8 bytes per
 /// window value for the ECDF ring and its sorted view; tumbling: the ECDF values only;
-/// time: the values inside the duration; decaying: O(bins)); per categorical column
-/// O(k) plus the histogram window. `memory_bytes()` reports the total.
+/// time: the values inside the duration; decaying: O(bins); without an ECDF window
+/// (value_metrics false, no ks / wasserstein): the histogram window only); per
+/// categorical column O(k) plus the histogram window. `memory_bytes()` reports the total.
 ///
 /// Example:
 /// @code
@@ -66,12 +71,12 @@
 ///   const auto& snap = mon.snapshot();
 /// @endcode
 ///
-/// ## Serialized format (version 1), little-endian
+/// ## Serialized format (version 3; versions 1 and 2 are still read), little-endian
 /// | size            | field                                                             |
 /// |-----------------|-------------------------------------------------------------------|
 /// | 4               | magic "DSSM"                                                      |
 /// | 1               | family id: 1 (stream_monitor)                                     |
-/// | 1               | format version: 1                                                 |
+/// | 1               | format version: 3 (1 and 2 are read)                              |
 /// | 1               | flags: 0                                                          |
 /// | 1               | reserved: 0                                                       |
 /// | config block:   |                                                                   |
@@ -79,6 +84,7 @@
 /// |                 | stride_ns i64, half_life f64                                      |
 /// | 8               | psi_epsilon f64                                                   |
 /// | 1               | ks_pvalue_method u8: 0 auto, 1 exact, 2 asymp                     |
+/// | 1               | (format version 3) value_metrics u8: 0 or 1 (older: absent, = 1)  |
 /// | 8               | event log capacity u64                                            |
 /// | 8               | number of columns c (u64)                                         |
 /// | c ×             | column: name (u32 length + bytes), kind u8, default_rules u8,     |
@@ -93,16 +99,19 @@
 /// | 1 + 8 + 8       | time schedule: has origin u8, origin i64, next boundary i64       |
 /// |                 | (all 0 unless the window is a time window)                        |
 /// | c ×             | histogram window (u64 length + bytes), ECDF window present u8     |
-/// |                 | (+ u64 length + bytes), trackers (u32 count + tracker bytes)      |
+/// |                 | (+ u64 length + bytes; present iff the column is numerical, the   |
+/// |                 | window not decaying, and value_metrics or ks / wasserstein),      |
+/// |                 | trackers (u32 count + tracker bytes)                              |
 /// | snapshot        | end (u64 index, i64 timestamp, u8 has), evaluated u8, per column: |
 /// |                 | count u64, missing u64, mean, std, min, max, unseen_share f64,    |
 /// |                 | scores (u32 count + (u8 stat, f64 value))                         |
 /// | event log       | event_log::write (threshold.hpp)                                  |
-/// | score history   | (format version 2) evaluations recorded u64; 256 window-end rows  |
-/// |                 | u64 (ring, slot = evaluation mod 256); per column, per statistic  |
-/// |                 | in config order, 256 f64 scores (same ring)                       |
+/// | score history   | (format version 2 and later) evaluations recorded u64; 256        |
+/// |                 | window-end rows u64 (ring, slot = evaluation mod 256); per column,|
+/// |                 | per statistic in config order, 256 f64 scores (same ring)         |
 /// Callbacks are not serialized; the event log is (its kept events, capacity, dropped).
-/// deserialize() → the same future snapshots and events.
+/// deserialize() → the same future snapshots and events. Version 1 bytes (no score
+/// history) restore an empty history; versions 1 and 2 restore value_metrics = true.
 /// Truncated bytes throw std::out_of_range at every length; corrupt bytes (bad magic,
 /// version, enums, inconsistent windows / references / trackers, trailing bytes) throw
 /// std::invalid_argument.
@@ -209,6 +218,11 @@ struct stream_monitor_options {
   /// 10000) costs O(n_ref · n_window) per evaluation (~10-20 ms for 10,000 x 1,000)
   /// against ~0.1 ms. automatic / exact give ks_2samp's default / exact p-values.
   ks_method ks_pvalue_method = ks_method::asymp;
+  /// Keep mean / std / min / max of numerical columns; with false, a numerical column
+  /// whose statistics need no ECDF (no ks / wasserstein) keeps no ECDF window: its mean /
+  /// std / min / max are NaN, and it costs O(bins) per evaluation. Its scores and events
+  /// are unchanged. Columns with ks or wasserstein keep their ECDF window (and metrics).
+  bool value_metrics = true;
 
   /// @throws std::invalid_argument naming `fn`, the field and the value.
   void validate(std::string_view fn) const {
@@ -228,10 +242,13 @@ struct stream_monitor_options {
 class stream_monitor {
  public:
   static constexpr std::uint8_t serial_family = 1;
-  static constexpr std::uint8_t serial_version = 2;
+  static constexpr std::uint8_t serial_version = 3;
+  /// The oldest format version deserialize() reads.
+  static constexpr std::uint8_t serial_version_min = 1;
 
   /// Window metrics of one column; NaN where undefined (mean / std / min / max for
-  /// categorical columns, decaying windows or empty windows; std needs 2 values, ddof 1;
+  /// categorical columns, decaying windows, empty windows, or numerical columns without
+  /// an ECDF window under value_metrics = false; std needs 2 values, ddof 1;
   /// unseen_share for numerical columns). count = non-missing values in the window
   /// (decaying: non-missing values seen), missing = missing values in it (decaying: seen).
   struct column_metrics {
@@ -420,7 +437,8 @@ class stream_monitor {
   /// The reference category counts of categorical column c (k values; empty for numerical).
   const std::vector<std::uint64_t>& reference_counts(std::size_t c) const { return cols_.at(c).ref_counts; }
   const histogram_window& histogram(std::size_t c) const { return *cols_.at(c).hist; }
-  /// The ECDF window of numerical column c (null for categorical columns and decaying windows).
+  /// The ECDF window of numerical column c (null for categorical columns, decaying
+  /// windows, and with value_metrics false for columns computing neither ks nor wasserstein).
   const ecdf_window<double>* ecdf(std::size_t c) const { return cols_.at(c).ecdf ? &*cols_.at(c).ecdf : nullptr; }
 
   /// The default statistics of a column kind under a window kind.
@@ -509,7 +527,7 @@ class stream_monitor {
     static constexpr const char* fn = "stream_monitor::deserialize";
     detail::byte_reader rd(data, size, fn);
     stream_monitor m;
-    m.read_config(rd);
+    const std::uint8_t version = m.read_config(rd);
     m.rows_seen_ = rd.get<std::uint64_t>("rows_seen");
     m.last_ts_ = rd.get<std::int64_t>("last timestamp");
     m.has_last_ts_ = get_flag(rd, "has last timestamp");
@@ -529,8 +547,7 @@ class stream_monitor {
         col.hist.emplace(std::move(h));
       }
       const bool has_ecdf = get_flag(rd, "ecdf window present");
-      const bool want_ecdf =
-          m.configs_[c].kind == column_kind::numerical && m.options_.window.kind != window_kind::decaying;
+      const bool want_ecdf = m.needs_ecdf(c);
       if (has_ecdf != want_ecdf)
         detail::throw_invalid_argument("{}: column '{}': ECDF window presence does not match the config", fn,
                                        m.configs_[c].name);
@@ -556,7 +573,7 @@ class stream_monitor {
     }
     m.read_snapshot(rd);
     m.events_ = event_log::read(rd);
-    m.read_history(rd);
+    if (version >= 2) m.read_history(rd);  // version 1 has none: the history stays empty
     if (rd.remaining() != 0)
       detail::throw_invalid_argument("{}: {} trailing bytes after the monitor", fn, rd.remaining());
     return m;
@@ -709,6 +726,17 @@ class stream_monitor {
           column, what, row, v);
   }
 
+  /// Whether numerical column c keeps an ECDF window: not with a decaying window, and
+  /// with value_metrics false only for the ECDF statistics (ks, wasserstein).
+  bool needs_ecdf(std::size_t c) const {
+    const column_config& cfg = configs_[c];
+    if (cfg.kind != column_kind::numerical || options_.window.kind == window_kind::decaying) return false;
+    if (options_.value_metrics) return true;
+    for (stream_statistic s : cfg.statistics)
+      if (s == stream_statistic::ks || s == stream_statistic::wasserstein) return true;
+    return false;
+  }
+
   /// Windows (unless `windows` is false: deserialize reads them) and trackers of column c.
   void init_column(std::size_t c, bool windows = true) {
     column_state& col = cols_[c];
@@ -717,7 +745,7 @@ class stream_monitor {
       // nothing: the windows come from the bytes
     } else if (cfg.kind == column_kind::numerical) {
       col.hist.emplace(*col.profile, options_.window);
-      if (options_.window.kind != window_kind::decaying) col.ecdf.emplace(col.profile, options_.window);
+      if (needs_ecdf(c)) col.ecdf.emplace(col.profile, options_.window);
     } else {
       std::vector<std::uint64_t> counts = col.ref_counts;
       counts.push_back(0);  // the unseen bin
@@ -1084,6 +1112,7 @@ class stream_monitor {
     w.put(ws.half_life);
     w.put(options_.psi_epsilon);
     w.put(static_cast<std::uint8_t>(options_.ks_pvalue_method));
+    w.put(static_cast<std::uint8_t>(options_.value_metrics ? 1 : 0));
     w.put(static_cast<std::uint64_t>(options_.event_capacity));
     w.put(static_cast<std::uint64_t>(cols_.size()));
     for (std::size_t c = 0; c < cols_.size(); ++c) {
@@ -1118,10 +1147,21 @@ class stream_monitor {
     return out;
   }
 
-  void read_config(detail::byte_reader& rd) {
+  /// Reads the preamble and the config block; returns the format version.
+  std::uint8_t read_config(detail::byte_reader& rd) {
     static constexpr const char* fn = "stream_monitor::deserialize";
     rd.require(8, "preamble");
-    detail::read_preamble(rd, "DSSM", serial_family, serial_version, fn, "stream_monitor");
+    char magic[4];
+    for (char& ch : magic) ch = static_cast<char>(rd.get<std::uint8_t>("magic"));
+    if (std::memcmp(magic, "DSSM", 4) != 0)
+      detail::throw_invalid_argument("{}: bad magic, not a serialized stream_monitor", fn);
+    const auto family = rd.get<std::uint8_t>("family id");
+    if (family != serial_family)
+      detail::throw_invalid_argument("{}: family id must be {}, got {}", fn, serial_family, family);
+    const auto version = rd.get<std::uint8_t>("version");
+    if (version < serial_version_min || version > serial_version)
+      detail::throw_invalid_argument("{}: unsupported format version {} (this build reads versions {} to {})", fn,
+                                     version, serial_version_min, serial_version);
     if (rd.get<std::uint8_t>("flags") != 0) detail::throw_invalid_argument("{}: flags must be 0", fn);
     if (rd.get<std::uint8_t>("reserved") != 0) detail::throw_invalid_argument("{}: reserved byte must be 0", fn);
     window_spec ws;
@@ -1138,6 +1178,7 @@ class stream_monitor {
     const auto km = rd.get<std::uint8_t>("ks_pvalue_method");
     if (km > 2) detail::throw_invalid_argument("{}: ks_pvalue_method must be 0..2, got {}", fn, km);
     options_.ks_pvalue_method = static_cast<ks_method>(km);
+    options_.value_metrics = version >= 3 ? get_flag(rd, "value_metrics") : true;
     const auto cap = rd.get<std::uint64_t>("event capacity");
     if (cap > (std::uint64_t{1} << 40)) detail::throw_invalid_argument("{}: event capacity {} too large", fn, cap);
     options_.event_capacity = static_cast<std::size_t>(cap);
@@ -1225,6 +1266,7 @@ class stream_monitor {
     events_ = event_log(options_.event_capacity);
     for (std::size_t c = 0; c < cols_.size(); ++c) init_column(c, false);
     init_snapshot();
+    return version;
   }
 
   static void write_snapshot(detail::byte_writer& w, const snapshot_t& s) {
