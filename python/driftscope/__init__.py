@@ -15,12 +15,13 @@ and the drift-level API adds binned statistics and prepared references::
 :mod:`driftscope.sketch` mergeable summaries (histogram, moments, KLL quantiles) and
 :mod:`driftscope.monitor` the multi-column ``StreamMonitor`` with thresholds and alarms,
 :mod:`driftscope.concept` structural-change tests and the streaming ``ResidualMonitor`` on regression
-residuals (concept drift), :mod:`driftscope.shape` drift typing (sudden / incremental / mixing).
+residuals (concept drift), :mod:`driftscope.shape` drift typing (sudden / incremental / mixing),
+:mod:`driftscope.deploy` canary / shadow / blue-green routing and the ladder of automation.
 """
 
 from . import _core, stats
 from .stats import *  # noqa: F403  (the package's public names are exactly stats.__all__)
-from . import concept, drift, evaluate, monitor, report, shape, sketch, window
+from . import concept, deploy, drift, evaluate, monitor, report, shape, sketch, window
 from .report import ColumnDrift, DriftReport, compare, report_tests
 
 __version__: str = _core.__version__

@@ -1,0 +1,31 @@
+"""Deployment patterns from the seed notes: canary, shadow and blue-green routing, and the
+ladder of automation (C++ ``include/driftscope/deploy/``).
+
+* :class:`Router` — sticky assignment of a request or user id to basis points by
+  MurmurHash3 x86_32 (the public reference algorithm, seeded by the hash of a
+  per-experiment ``salt``): an id is in the canary when its bucket is below
+  ``canary_weight`` (percent, two decimals), so ramps are monotone — who was in at 5 % stays
+  in at 25 %; mirroring to a shadow model with its own salt (``shadow_weight``); blue /
+  green environments with ``promote()`` (cut-over) and ``rollback()``. C++ services and
+  Python pipelines assign every id alike.
+* :class:`AutomationPolicy` — human only → shadow → assist → partial(threshold) → full:
+  ``decide(confidence)`` says whether the model runs, whether its output is used or shown,
+  and whether a human decides (below the threshold under ``partial``), counting each path.
+* :func:`murmur3_x86_32`, :func:`assignment_bucket` — the hash and the bucket (as
+  ``mmh3.hash(key, seed, signed=False)``).
+
+Example::
+
+    from driftscope.deploy import Router
+
+    r = Router(salt="ranker-v7", canary_weight=5, shadow_weight=10)
+    d = r.route("user-1234")     # d.arm: 'baseline' | 'canary'; d.mirror: also to the shadow
+    r.canary_weight = 25         # ramp: the 5 % stay in
+    r.promote()                  # cut over: the canary's environment becomes active
+"""
+
+from __future__ import annotations
+
+from ._core import AutomationDecision, AutomationPolicy, RouteDecision, Router, assignment_bucket, murmur3_x86_32
+
+__all__ = ["Router", "RouteDecision", "AutomationPolicy", "AutomationDecision", "murmur3_x86_32", "assignment_bucket"]

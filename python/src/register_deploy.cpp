@@ -1,0 +1,200 @@
+// driftscope.deploy: Router (deploy/router.hpp), AutomationPolicy (deploy/automation_policy.hpp)
+// and murmur3_x86_32. Ids are str (hashed as UTF-8) or bytes, so C++ and Python assign alike.
+#include "bindings.hpp"
+
+#include <driftscope/deploy/automation_policy.hpp>
+#include <driftscope/deploy/router.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace driftscope::python {
+namespace {
+
+constexpr int pickle_version = 1;
+
+/// The bytes of an id: a str's UTF-8, or bytes as they are.
+std::string_view id_view(const py::handle& id, const char* fn) {
+  if (PyUnicode_Check(id.ptr())) {
+    Py_ssize_t n = 0;
+    const char* p = PyUnicode_AsUTF8AndSize(id.ptr(), &n);
+    if (p == nullptr) throw py::error_already_set();
+    return {p, static_cast<std::size_t>(n)};
+  }
+  if (PyBytes_Check(id.ptr())) {
+    char* p = nullptr;
+    Py_ssize_t n = 0;
+    PyBytes_AsStringAndSize(id.ptr(), &p, &n);
+    return {p, static_cast<std::size_t>(n)};
+  }
+  value_error("{}: ids must be str or bytes, got {}", fn, std::string(py::str(py::type::of(id).attr("__name__"))));
+}
+
+deploy_color color_arg(const std::string& s, const char* fn) {
+  if (s == "blue") return deploy_color::blue;
+  if (s == "green") return deploy_color::green;
+  value_error("{}: color must be 'blue' or 'green', got '{}'", fn, s);
+}
+
+}  // namespace
+
+void register_deploy(py::module_& m) {
+  m.def(
+      "murmur3_x86_32",
+      [](const py::object& key, std::uint32_t seed) { return murmur3_x86_32(id_view(key, "murmur3_x86_32"), seed); },
+      py::arg("key"), py::arg("seed") = 0,
+      "MurmurHash3 x86_32 of key (str as UTF-8, or bytes) with seed, unsigned (as mmh3.hash(key, seed, signed=False)).");
+  m.def(
+      "assignment_bucket",
+      [](const py::object& id, const std::string& salt) { return assignment_bucket(id_view(id, "assignment_bucket"), salt); },
+      py::arg("id"), py::arg("salt"), "The basis-point bucket in [0, 10000) of id under salt.");
+
+  py::class_<route_decision>(m, "RouteDecision", "Where a request goes.")
+      .def_property_readonly("arm", [](const route_decision& d) { return to_string(d.arm); })
+      .def_property_readonly("color", [](const route_decision& d) { return to_string(d.color); })
+      .def_readonly("mirror", &route_decision::mirror)
+      .def_readonly("bucket", &route_decision::bucket)
+      .def("__repr__", [](const route_decision& d) {
+        return fmt::format("RouteDecision(arm='{}', color='{}', mirror={}, bucket={})", to_string(d.arm),
+                           to_string(d.color), d.mirror ? "True" : "False", d.bucket);
+      });
+
+  py::class_<router>(m, "Router", "Sticky canary / shadow / blue-green assignment (driftscope.deploy).")
+      .def(py::init([](const std::string& salt, const std::string& shadow_salt, double canary_weight,
+                       double shadow_weight, const std::string& active) {
+             router_options o;
+             o.salt = salt;
+             o.shadow_salt = shadow_salt;
+             o.canary_weight = canary_weight;
+             o.shadow_weight = shadow_weight;
+             o.active = color_arg(active, "Router");
+             return router(o);
+           }),
+           py::arg("salt") = "driftscope", py::arg("shadow_salt") = "", py::arg("canary_weight") = 0.0,
+           py::arg("shadow_weight") = 0.0, py::arg("active") = "blue")
+      .def(
+          "route", [](const router& r, const py::object& id) { return r.route(id_view(id, "Router.route")); },
+          py::arg("id"))
+      .def(
+          "route_many",
+          [](const router& r, const py::sequence& ids) {
+            const auto n = static_cast<std::size_t>(py::len(ids));
+            std::vector<std::string_view> views(n);
+            for (std::size_t i = 0; i < n; ++i) views[i] = id_view(ids[i], "Router.route_many");
+            py::array_t<bool> canary(static_cast<py::ssize_t>(n)), mirror(static_cast<py::ssize_t>(n));
+            py::array_t<std::uint32_t> bucket(static_cast<py::ssize_t>(n));
+            bool* c = canary.mutable_data();
+            bool* mi = mirror.mutable_data();
+            std::uint32_t* b = bucket.mutable_data();
+            {
+              py::gil_scoped_release release;
+              for (std::size_t i = 0; i < n; ++i) {
+                const route_decision d = r.route(views[i]);
+                c[i] = d.arm == deploy_arm::canary;
+                mi[i] = d.mirror;
+                b[i] = d.bucket;
+              }
+            }
+            return py::make_tuple(canary, mirror, bucket);
+          },
+          py::arg("ids"), "(canary, mirror, bucket) arrays for a sequence of ids.")
+      .def_property("canary_weight", &router::canary_weight, &router::set_canary_weight)
+      .def_property("shadow_weight", &router::shadow_weight, &router::set_shadow_weight)
+      .def_property_readonly("active", [](const router& r) { return to_string(r.active()); })
+      .def_property_readonly("standby", [](const router& r) { return to_string(r.standby()); })
+      .def_property_readonly("cut_over", &router::cut_over)
+      .def_property_readonly("salt", [](const router& r) { return r.options().salt; })
+      .def(
+          "switch_to", [](router& r, const std::string& c) { r.switch_to(color_arg(c, "Router.switch_to")); },
+          py::arg("color"))
+      .def("promote", &router::promote)
+      .def("rollback", &router::rollback)
+      .def("__repr__",
+           [](const router& r) {
+             return fmt::format("Router(salt='{}', canary_weight={}, shadow_weight={}, active='{}')", r.options().salt,
+                                r.canary_weight(), r.shadow_weight(), to_string(r.active()));
+           })
+      .def(py::pickle(
+          [](const router& r) {
+            const router_options o = r.options();
+            return py::make_tuple(pickle_version, o.salt, o.shadow_salt, o.canary_weight, o.shadow_weight,
+                                  to_string(o.active), r.cut_over());
+          },
+          [](const py::tuple& t) {
+            if (t.size() != 7 || t[0].cast<int>() != pickle_version) value_error("Router: invalid pickled state");
+            router_options o;
+            o.salt = t[1].cast<std::string>();
+            o.shadow_salt = t[2].cast<std::string>();
+            o.canary_weight = t[3].cast<double>();
+            o.shadow_weight = t[4].cast<double>();
+            const deploy_color active = color_arg(t[5].cast<std::string>(), "Router");
+            const bool cut_over = t[6].cast<bool>();
+            // rebuild the cut-over flag: start on the other color and switch
+            o.active = cut_over ? (active == deploy_color::blue ? deploy_color::green : deploy_color::blue) : active;
+            const double w = o.canary_weight;
+            o.canary_weight = 0;
+            router r(o);
+            if (cut_over) r.switch_to(active);
+            if (w > 0) r.set_canary_weight(w);
+            return r;
+          }));
+
+  py::class_<automation_decision>(m, "AutomationDecision", "Who decides one request.")
+      .def_property_readonly("path", [](const automation_decision& d) { return to_string(d.path); })
+      .def_readonly("run_model", &automation_decision::run_model)
+      .def_readonly("use_model", &automation_decision::use_model)
+      .def_readonly("show_model", &automation_decision::show_model)
+      .def_readonly("human_decides", &automation_decision::human_decides)
+      .def("__repr__", [](const automation_decision& d) {
+        const auto b = [](bool v) { return v ? "True" : "False"; };
+        return fmt::format("AutomationDecision(path='{}', run_model={}, use_model={}, show_model={}, human_decides={})",
+                           to_string(d.path), b(d.run_model), b(d.use_model), b(d.show_model), b(d.human_decides));
+      });
+
+  py::class_<automation_policy>(m, "AutomationPolicy", "The ladder of automation (driftscope.deploy).")
+      .def(py::init([](const std::string& level, double threshold) {
+             return automation_policy(option_arg(parse_automation_level, level, "AutomationPolicy"), threshold);
+           }),
+           py::arg("level") = "human_only", py::arg("threshold") = 0.9)
+      .def("decide", &automation_policy::decide, py::arg("confidence") = std::numeric_limits<double>::quiet_NaN())
+      .def_property(
+          "level", [](const automation_policy& p) { return to_string(p.level()); },
+          [](automation_policy& p, const std::string& l) {
+            p.set_level(option_arg(parse_automation_level, l, "AutomationPolicy.level"));
+          })
+      .def_property("threshold", &automation_policy::threshold, &automation_policy::set_threshold)
+      .def_property_readonly("counts",
+                             [](const automation_policy& p) {
+                               py::dict d;
+                               for (std::size_t i = 0; i < automation_path_count; ++i)
+                                 d[to_string(static_cast<automation_path>(i))] = p.counts()[i];
+                               return d;
+                             })
+      .def_property_readonly("total", &automation_policy::total)
+      .def_property_readonly("automated_share", &automation_policy::automated_share)
+      .def("merge", &automation_policy::merge, py::arg("other"))
+      .def("reset_counts", &automation_policy::reset_counts)
+      .def("__repr__",
+           [](const automation_policy& p) {
+             return fmt::format("AutomationPolicy(level='{}', threshold={}, total={})", to_string(p.level()),
+                                p.threshold(), p.total());
+           })
+      .def(py::pickle(
+          [](const automation_policy& p) {
+            std::vector<std::uint64_t> c(p.counts().begin(), p.counts().end());
+            return py::make_tuple(pickle_version, to_string(p.level()), p.threshold(), c);
+          },
+          [](const py::tuple& t) {
+            if (t.size() != 4 || t[0].cast<int>() != pickle_version)
+              value_error("AutomationPolicy: invalid pickled state");
+            automation_policy p(parse_automation_level(t[1].cast<std::string>()), t[2].cast<double>());
+            const auto c = t[3].cast<std::vector<std::uint64_t>>();
+            if (c.size() != automation_path_count) value_error("AutomationPolicy: invalid pickled counts");
+            p.add_counts(c.data());
+            return p;
+          }));
+}
+
+}  // namespace driftscope::python

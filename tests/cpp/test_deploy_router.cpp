@@ -1,0 +1,168 @@
+// Tests of deploy/router.hpp and deploy/automation_policy.hpp. MurmurHash3 vectors are the
+// published ones of the reference algorithm (the three and the widely used SMHasher
+// verification strings); the split test checks a binomial interval; the rest is written by
+// hand from the documented semantics.
+
+#include <cmath>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catch.hpp"
+#include "driftscope/deploy/automation_policy.hpp"
+#include "driftscope/deploy/router.hpp"
+
+namespace ds = driftscope;
+
+TEST_CASE("murmur3_x86_32 reproduces the reference vectors", "[deploy][router]") {
+  CHECK(ds::murmur3_x86_32("", 0) == 0u);
+  CHECK(ds::murmur3_x86_32("", 1) == 0x514E28B7u);
+  CHECK(ds::murmur3_x86_32("hello", 0) == 0x248BFA47u);
+  CHECK(ds::murmur3_x86_32("", 0xffffffffu) == 0x81F16F39u);
+  CHECK(ds::murmur3_x86_32(std::string_view("\0\0\0\0", 4), 0) == 0x2362F9DEu);
+  CHECK(ds::murmur3_x86_32("aaaa", 0x9747b28cu) == 0x5A97808Au);
+  CHECK(ds::murmur3_x86_32("abc", 0) == 0xB3DD93FAu);
+  CHECK(ds::murmur3_x86_32("Hello, world!", 0x9747b28cu) == 0x24884CBAu);
+}
+
+TEST_CASE("router: the canary share is the weight, ramps are monotone, salts reshuffle", "[deploy][router]") {
+  ds::router_options o;
+  o.salt = "exp-1";
+  o.canary_weight = 5;
+  ds::router r(o);
+  constexpr int n = 100000;
+  std::vector<std::uint32_t> bucket(n);
+  int canary = 0;
+  for (int i = 0; i < n; ++i) {
+    const auto d = r.route("user-" + std::to_string(i));
+    bucket[static_cast<std::size_t>(i)] = d.bucket;
+    CHECK(d.bucket == ds::assignment_bucket("user-" + std::to_string(i), "exp-1"));
+    canary += d.arm == ds::deploy_arm::canary;
+    if (d.arm == ds::deploy_arm::canary) CHECK(d.color == ds::deploy_color::green);
+  }
+  // 5 % of 100,000: binomial sd = sqrt(n p (1 - p)) = 68.9; 4 sd either side
+  CHECK(std::abs(canary - 5000) < 4 * 69);
+  // ramp 5 -> 25 -> 50: whoever was in stays in; the shares follow the weight
+  std::vector<bool> was_in(n);
+  for (int i = 0; i < n; ++i) was_in[static_cast<std::size_t>(i)] = bucket[static_cast<std::size_t>(i)] < 500;
+  for (double w : {25.0, 50.0, 100.0}) {
+    r.set_canary_weight(w);
+    int in = 0;
+    for (int i = 0; i < n; ++i) {
+      const bool now = r.route("user-" + std::to_string(i)).arm == ds::deploy_arm::canary;
+      if (was_in[static_cast<std::size_t>(i)]) CHECK(now);
+      was_in[static_cast<std::size_t>(i)] = now;
+      in += now;
+    }
+    const double p = w / 100, sd = std::sqrt(n * p * (1 - p));
+    CHECK(std::abs(in - n * p) <= 4 * sd + 1e-9);
+  }
+  // another experiment's salt assigns differently (about 5 % overlap of two independent 5 % sets)
+  ds::router_options o2 = o;
+  o2.salt = "exp-2";
+  ds::router r2(o2);
+  r.set_canary_weight(5);
+  int both = 0, in1 = 0;
+  for (int i = 0; i < n; ++i) {
+    const std::string id = "user-" + std::to_string(i);
+    const bool a = r.route(id).arm == ds::deploy_arm::canary, b = r2.route(id).arm == ds::deploy_arm::canary;
+    in1 += a;
+    both += a && b;
+  }
+  CHECK(both < in1 / 10);  // independent: ~5 % of 5,000 = 250
+}
+
+TEST_CASE("router: shadow mirroring with its own salt, blue-green switch and rollback", "[deploy][router]") {
+  ds::router_options o;
+  o.shadow_weight = 10;
+  ds::router r(o);
+  int mirrored = 0, canary = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const auto d = r.route(std::to_string(i));
+    mirrored += d.mirror;
+    canary += d.arm == ds::deploy_arm::canary;
+    CHECK(d.color == ds::deploy_color::blue);
+    CHECK(d.mirror == (ds::assignment_bucket(std::to_string(i), "driftscope:shadow") < 1000));
+  }
+  CHECK(canary == 0);
+  CHECK(std::abs(mirrored - 2000) < 4 * 43);  // sd = sqrt(20000 * 0.1 * 0.9) = 42.4
+  CHECK(r.active() == ds::deploy_color::blue);
+  r.set_canary_weight(100);
+  CHECK(r.route("x").color == ds::deploy_color::green);  // the standby serves the canary
+  r.promote();
+  CHECK(r.active() == ds::deploy_color::green);
+  CHECK(r.canary_weight() == 0);
+  CHECK(r.route("x").color == ds::deploy_color::green);
+  CHECK(r.cut_over());
+  r.rollback();  // after a cut-over: back to blue
+  CHECK(r.active() == ds::deploy_color::blue);
+  r.rollback();  // nothing more to undo
+  CHECK(r.active() == ds::deploy_color::blue);
+  r.set_canary_weight(10);  // a canary of green, rolled back: blue stays active, no canary traffic
+  r.rollback();
+  CHECK(r.active() == ds::deploy_color::blue);
+  CHECK(r.route("x").arm == ds::deploy_arm::baseline);
+  r.switch_to(ds::deploy_color::green);
+  CHECK(r.standby() == ds::deploy_color::blue);
+  r.rollback();
+  CHECK(r.active() == ds::deploy_color::blue);
+  // 0.29 % is 29 basis points, not 28
+  r.set_canary_weight(0.29);
+  CHECK(r.canary_basis_points() == 29);
+}
+
+TEST_CASE("router: weights outside [0, 100] are refused, naming them", "[deploy][router]") {
+  ds::router_options o;
+  o.canary_weight = 101;
+  CHECK_THROWS_AS(ds::router(o), std::invalid_argument);
+  o.canary_weight = 5;
+  o.shadow_weight = -1;
+  CHECK_THROWS_AS(ds::router(o), std::invalid_argument);
+  ds::router r;
+  CHECK_THROWS_AS(r.set_canary_weight(std::nan("")), std::invalid_argument);
+  CHECK_THROWS_AS(r.set_shadow_weight(100.5), std::invalid_argument);
+  try {
+    r.set_canary_weight(-3);
+  } catch (const std::invalid_argument& e) {
+    CHECK(std::string(e.what()).find("weight must be a percentage in [0, 100], got -3") != std::string::npos);
+  }
+}
+
+TEST_CASE("automation_policy: who decides on each rung, and the counts", "[deploy][automation]") {
+  using L = ds::automation_level;
+  using P = ds::automation_path;
+  ds::automation_policy p(L::human_only);
+  auto d = p.decide(0.99);
+  CHECK((d.path == P::human_only && !d.run_model && d.human_decides && !d.use_model));
+  p.set_level(L::shadow);
+  d = p.decide(0.99);
+  CHECK((d.path == P::shadow && d.run_model && !d.show_model && !d.use_model && d.human_decides));
+  p.set_level(L::assist);
+  d = p.decide();
+  CHECK((d.path == P::assisted && d.show_model && d.human_decides && !d.use_model));
+  p.set_level(L::partial);
+  p.set_threshold(0.8);
+  d = p.decide(0.8);
+  CHECK((d.path == P::model && d.use_model && !d.human_decides));
+  d = p.decide(0.79);
+  CHECK((d.path == P::human_review && d.show_model && d.human_decides && !d.use_model));
+  d = p.decide(std::nan(""));
+  CHECK(d.path == P::human_review);
+  p.set_level(L::full);
+  d = p.decide(0.0);
+  CHECK((d.path == P::model && d.use_model && !d.human_decides));
+  CHECK(p.total() == 7);
+  CHECK(p.count(P::model) == 2);
+  CHECK(p.count(P::human_review) == 2);
+  CHECK(p.automated_share() == 2.0 / 7);
+  ds::automation_policy q(L::full);
+  q.decide();
+  p.merge(q);
+  CHECK(p.count(P::model) == 3);
+  CHECK(ds::parse_automation_level("assist") == L::assist);
+  CHECK_THROWS_AS(ds::parse_automation_level("mostly"), std::invalid_argument);
+  CHECK_THROWS_AS(ds::automation_policy(L::partial, 1.5), std::invalid_argument);
+  CHECK_THROWS_AS(ds::automation_policy().automated_share(), std::domain_error);
+}
