@@ -92,3 +92,5 @@
 #include <driftscope/monitor/stage_monitor.hpp>
 #include <driftscope/monitor/pipeline_monitor.hpp>
 #include <driftscope/shape/drift_shape.hpp>
+#include <driftscope/deploy/router.hpp>
+#include <driftscope/deploy/automation_policy.hpp>
