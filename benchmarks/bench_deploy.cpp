@@ -1,10 +1,12 @@
-// The deployment router and automation policy per request: router::route (two MurmurHash3
-// passes over the id: canary and shadow buckets) on 16-byte user ids, and
-// automation_policy::decide under `partial`. ns per request.
+// The deployment pieces per request: router::route (two MurmurHash3 passes over the id:
+// canary and shadow buckets) on 15-byte user ids, automation_policy::decide under `partial`,
+// shadow_comparator::add (5 classes, with and without a label) and record + label by id;
+// and the comparator's tests on a 5 x 5 table (kappa, Bowker, Stuart-Maxwell).
 #include "bench_util.hpp"
 
 #include <driftscope/deploy/automation_policy.hpp>
 #include <driftscope/deploy/router.hpp>
+#include <driftscope/deploy/shadow_comparator.hpp>
 
 #include <cstdint>
 #include <string>
@@ -40,6 +42,48 @@ void BM_automation_decide(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(conf.size()));
 }
 BENCHMARK(BM_automation_decide);
+
+void BM_shadow_add(benchmark::State& state) {
+  const bool labelled = state.range(0) != 0;
+  ds::shadow_comparator_options o;
+  o.classes = 5;
+  ds::shadow_comparator s(o);
+  std::vector<std::uint32_t> cls(4096);
+  for (std::size_t i = 0; i < cls.size(); ++i) cls[i] = static_cast<std::uint32_t>((i * 2654435761u) >> 7) % 5;
+  for (auto _ : state)
+    for (std::size_t i = 0; i + 2 < cls.size(); ++i) {
+      if (labelled) s.add(cls[i], cls[i + 1], cls[i + 2]);
+      else s.add(cls[i], cls[i + 1]);
+    }
+  benchmark::DoNotOptimize(s.n());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(cls.size() - 2));
+}
+BENCHMARK(BM_shadow_add)->ArgName("labelled")->Arg(0)->Arg(1);
+
+void BM_shadow_record_then_label(benchmark::State& state) {
+  ds::shadow_comparator s;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4096; ++i) ids.push_back("req-" + std::to_string(1000000 + i));
+  for (auto _ : state)
+    for (const auto& id : ids) {
+      s.record(id, 0, 1);
+      s.label(id, 1);
+    }
+  benchmark::DoNotOptimize(s.labelled());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(ids.size()));
+}
+BENCHMARK(BM_shadow_record_then_label);
+
+void BM_shadow_tests(benchmark::State& state) {
+  ds::shadow_comparator_options o;
+  o.classes = 5;
+  ds::shadow_comparator s(o);
+  for (std::uint32_t i = 0; i < 100000; ++i) s.add(i % 5, (i * 7 + i / 3) % 5);
+  double sum = 0;
+  for (auto _ : state) sum += s.kappa().kappa + s.symmetry().pvalue + s.homogeneity().pvalue;
+  benchmark::DoNotOptimize(sum);
+}
+BENCHMARK(BM_shadow_tests)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

@@ -94,3 +94,4 @@
 #include <driftscope/shape/drift_shape.hpp>
 #include <driftscope/deploy/router.hpp>
 #include <driftscope/deploy/automation_policy.hpp>
+#include <driftscope/deploy/shadow_comparator.hpp>

@@ -11,6 +11,12 @@ ladder of automation (C++ ``include/driftscope/deploy/``).
 * :class:`AutomationPolicy` — human only → shadow → assist → partial(threshold) → full:
   ``decide(confidence)`` says whether the model runs, whether its output is used or shown,
   and whether a human decides (below the threshold under ``partial``), counting each path.
+* :class:`ShadowComparator` — a model in shadow mode beside the live decision (a human's or
+  the old model's), request by request: the k x k table, agreement with a Wilson interval,
+  Cohen's kappa with its standard errors, McNemar (exact / chi-square with continuity
+  correction), Bowker's symmetry and Stuart-Maxwell's homogeneity (statsmodels' results,
+  ``SquareTable(shift_zeros=False)``), and with labels (given at once or later by request
+  id) each side's accuracy and McNemar's test of their difference. Mergeable, pickles.
 * :func:`murmur3_x86_32`, :func:`assignment_bucket` — the hash and the bucket (as
   ``mmh3.hash(key, seed, signed=False)``).
 
@@ -26,6 +32,18 @@ Example::
 
 from __future__ import annotations
 
-from ._core import AutomationDecision, AutomationPolicy, RouteDecision, Router, assignment_bucket, murmur3_x86_32
+from ._core import (
+    AccuracyDifference,
+    AutomationDecision,
+    AutomationPolicy,
+    KappaResult,
+    RouteDecision,
+    Router,
+    ShadowComparator,
+    ShadowTestResult,
+    assignment_bucket,
+    murmur3_x86_32,
+)
 
-__all__ = ["Router", "RouteDecision", "AutomationPolicy", "AutomationDecision", "murmur3_x86_32", "assignment_bucket"]
+__all__ = ["Router", "RouteDecision", "AutomationPolicy", "AutomationDecision", "ShadowComparator", "KappaResult",
+           "ShadowTestResult", "AccuracyDifference", "murmur3_x86_32", "assignment_bucket"]

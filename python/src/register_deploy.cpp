@@ -1,9 +1,11 @@
-// driftscope.deploy: Router (deploy/router.hpp), AutomationPolicy (deploy/automation_policy.hpp)
+// driftscope.deploy: Router (deploy/router.hpp), AutomationPolicy (deploy/automation_policy.hpp),
+// ShadowComparator (deploy/shadow_comparator.hpp)
 // and murmur3_x86_32. Ids are str (hashed as UTF-8) or bytes, so C++ and Python assign alike.
 #include "bindings.hpp"
 
 #include <driftscope/deploy/automation_policy.hpp>
 #include <driftscope/deploy/router.hpp>
+#include <driftscope/deploy/shadow_comparator.hpp>
 
 #include <cstdint>
 #include <string>
@@ -30,6 +32,22 @@ std::string_view id_view(const py::handle& id, const char* fn) {
     return {p, static_cast<std::size_t>(n)};
   }
   value_error("{}: ids must be str or bytes, got {}", fn, std::string(py::str(py::type::of(id).attr("__name__"))));
+}
+
+using vector_i64 = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
+
+/// A 1-D array of class indices in [0, k) as uint32 (checked with a clear error).
+std::vector<std::uint32_t> classes_arg(const py::handle& x, std::uint32_t k, const char* fn, const char* name) {
+  const vector_i64 a = vector_i64::ensure(x);
+  if (!a || a.ndim() != 1) value_error("{}: {} must be a 1-D array of class indices", fn, name);
+  std::vector<std::uint32_t> out(static_cast<std::size_t>(a.shape(0)));
+  const std::int64_t* p = a.data();
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (p[i] < 0 || p[i] >= static_cast<std::int64_t>(k))
+      value_error("{}: {}[{}] = {} is not a class in [0, {})", fn, name, i, p[i], k);
+    out[i] = static_cast<std::uint32_t>(p[i]);
+  }
+  return out;
 }
 
 deploy_color color_arg(const std::string& s, const char* fn) {
@@ -140,6 +158,116 @@ void register_deploy(py::module_& m) {
             if (w > 0) r.set_canary_weight(w);
             return r;
           }));
+
+  py::class_<shadow_test_result>(m, "ShadowTestResult", "A test statistic, its p-value and degrees of freedom.")
+      .def_readonly("statistic", &shadow_test_result::statistic)
+      .def_readonly("pvalue", &shadow_test_result::pvalue)
+      .def_readonly("df", &shadow_test_result::df)
+      .def("__repr__", [](const shadow_test_result& r) {
+        return fmt::format("ShadowTestResult(statistic={}, pvalue={}, df={})", r.statistic, r.pvalue, r.df);
+      });
+  py::class_<kappa_result>(m, "KappaResult", "Cohen's kappa with its standard errors (statsmodels cohens_kappa).")
+      .def_readonly("kappa", &kappa_result::kappa)
+      .def_readonly("std_err", &kappa_result::std_err)
+      .def_readonly("std_err_null", &kappa_result::std_err_null)
+      .def_readonly("z", &kappa_result::z)
+      .def_readonly("pvalue", &kappa_result::pvalue)
+      .def("__repr__", [](const kappa_result& r) {
+        return fmt::format("KappaResult(kappa={}, std_err={}, std_err_null={}, z={}, pvalue={})", r.kappa, r.std_err,
+                           r.std_err_null, r.z, r.pvalue);
+      });
+  py::class_<accuracy_difference_result>(m, "AccuracyDifference", "Both sides' accuracy and McNemar's exact test.")
+      .def_readonly("live_accuracy", &accuracy_difference_result::live_accuracy)
+      .def_readonly("shadow_accuracy", &accuracy_difference_result::shadow_accuracy)
+      .def_readonly("difference", &accuracy_difference_result::difference)
+      .def_readonly("statistic", &accuracy_difference_result::statistic)
+      .def_readonly("pvalue", &accuracy_difference_result::pvalue)
+      .def_readonly("labelled", &accuracy_difference_result::labelled)
+      .def("__repr__", [](const accuracy_difference_result& r) {
+        return fmt::format("AccuracyDifference(live_accuracy={}, shadow_accuracy={}, difference={}, pvalue={}, "
+                           "labelled={})",
+                           r.live_accuracy, r.shadow_accuracy, r.difference, r.pvalue, r.labelled);
+      });
+
+  py::class_<shadow_comparator> sc(m, "ShadowComparator", "Shadow-mode comparison of two classifiers (driftscope.deploy).");
+  sc.def(py::init([](long long classes, long long pending_capacity) {
+           if (classes < 2 || classes > 65535) value_error("ShadowComparator: classes must be in [2, 65535], got {}", classes);
+           if (pending_capacity < 0)
+             value_error("ShadowComparator: pending_capacity must be >= 0, got {}", pending_capacity);
+           shadow_comparator_options o;
+           o.classes = static_cast<std::uint32_t>(classes);
+           o.pending_capacity = static_cast<std::size_t>(pending_capacity);
+           return shadow_comparator(o);
+         }),
+         py::arg("classes") = 2, py::arg("pending_capacity") = 100000)
+      .def_property_readonly("classes", &shadow_comparator::classes)
+      .def(
+          "add",
+          [](shadow_comparator& s, std::uint32_t live, std::uint32_t shadow, const py::object& label) {
+            if (label.is_none()) s.add(live, shadow);
+            else s.add(live, shadow, label.cast<std::uint32_t>());
+          },
+          py::arg("live"), py::arg("shadow"), py::arg("label") = py::none())
+      .def(
+          "add_many",
+          [](shadow_comparator& s, const py::object& live, const py::object& shadow, const py::object& labels) {
+            static constexpr const char* fn = "ShadowComparator.add_many";
+            const auto l = classes_arg(live, s.classes(), fn, "live");
+            const auto h = classes_arg(shadow, s.classes(), fn, "shadow");
+            if (l.size() != h.size()) value_error("{}: live has {} values, shadow {}", fn, l.size(), h.size());
+            std::vector<std::uint32_t> y;
+            if (!labels.is_none()) {
+              y = classes_arg(labels, s.classes(), fn, "labels");
+              if (y.size() != l.size()) value_error("{}: labels has {} values, live {}", fn, y.size(), l.size());
+            }
+            py::gil_scoped_release release;
+            for (std::size_t i = 0; i < l.size(); ++i) {
+              if (y.empty()) s.add(l[i], h[i]);
+              else s.add(l[i], h[i], y[i]);
+            }
+          },
+          py::arg("live"), py::arg("shadow"), py::arg("labels") = py::none())
+      .def(
+          "record",
+          [](shadow_comparator& s, const py::object& id, std::uint32_t live, std::uint32_t shadow) {
+            s.record(id_view(id, "ShadowComparator.record"), live, shadow);
+          },
+          py::arg("id"), py::arg("live"), py::arg("shadow"))
+      .def(
+          "label", [](shadow_comparator& s, const py::object& id, std::uint32_t y) { s.label(id_view(id, "ShadowComparator.label"), y); },
+          py::arg("id"), py::arg("label"))
+      .def_property_readonly("pending", &shadow_comparator::pending)
+      .def_property_readonly("evicted", &shadow_comparator::evicted)
+      .def_property_readonly("n", &shadow_comparator::n)
+      .def_property_readonly("labelled", &shadow_comparator::labelled)
+      .def_property_readonly("table",
+                             [](const shadow_comparator& s) {
+                               const auto k = static_cast<py::ssize_t>(s.classes());
+                               py::array_t<std::int64_t> t({k, k});
+                               auto* p = t.mutable_data();
+                               for (std::size_t i = 0; i < s.table().size(); ++i)
+                                 p[i] = static_cast<std::int64_t>(s.table()[i]);
+                               return t;
+                             })
+      .def_property_readonly("agreement", &shadow_comparator::agreement)
+      .def(
+          "agreement_interval",
+          [](const shadow_comparator& s, double confidence) {
+            const ratio_interval r = s.agreement_interval(confidence);
+            return py::make_tuple(r.lower, r.upper);
+          },
+          py::arg("confidence") = 0.95)
+      .def("kappa", &shadow_comparator::kappa)
+      .def("mcnemar", &shadow_comparator::mcnemar, py::arg("exact") = true)
+      .def("symmetry", &shadow_comparator::symmetry)
+      .def("homogeneity", &shadow_comparator::homogeneity)
+      .def("accuracy_difference", &shadow_comparator::accuracy_difference)
+      .def("merge", &shadow_comparator::merge, py::arg("other"))
+      .def("__repr__", [](const shadow_comparator& s) {
+        return fmt::format("ShadowComparator(classes={}, n={}, labelled={}, pending={})", s.classes(), s.n(),
+                           s.labelled(), s.pending());
+      });
+  add_bytes_api<shadow_comparator>(sc, "ShadowComparator");
 
   py::class_<automation_decision>(m, "AutomationDecision", "Who decides one request.")
       .def_property_readonly("path", [](const automation_decision& d) { return to_string(d.path); })

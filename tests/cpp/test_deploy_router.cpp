@@ -13,6 +13,7 @@
 #include "catch.hpp"
 #include "driftscope/deploy/automation_policy.hpp"
 #include "driftscope/deploy/router.hpp"
+#include "driftscope/deploy/shadow_comparator.hpp"
 
 namespace ds = driftscope;
 
@@ -165,4 +166,63 @@ TEST_CASE("automation_policy: who decides on each rung, and the counts", "[deplo
   CHECK_THROWS_AS(ds::parse_automation_level("mostly"), std::invalid_argument);
   CHECK_THROWS_AS(ds::automation_policy(L::partial, 1.5), std::invalid_argument);
   CHECK_THROWS_AS(ds::automation_policy().automated_share(), std::domain_error);
+}
+
+TEST_CASE("shadow_comparator: a 2 x 2 table worked by hand", "[deploy][shadow]") {
+  ds::shadow_comparator s;
+  const auto add = [&](std::uint32_t l, std::uint32_t h, int times) {
+    for (int i = 0; i < times; ++i) s.add(l, h);
+  };
+  add(0, 0, 40);
+  add(0, 1, 10);
+  add(1, 0, 5);
+  add(1, 1, 45);
+  CHECK(s.n() == 100);
+  CHECK(s.agreement() == 0.85);
+  // p_e = 0.5 * 0.45 + 0.5 * 0.55 = 0.5: kappa = (0.85 - 0.5) / 0.5
+  CHECK_THAT(s.kappa().kappa, Catch::Matchers::WithinRel(0.7, 1e-14));
+  // exact: 2 P(Bin(15, 1/2) <= 5) = 2 (1 + 15 + 105 + 455 + 1365 + 3003) / 2^15
+  const auto m = s.mcnemar();
+  CHECK(m.statistic == 5);
+  CHECK_THAT(m.pvalue, Catch::Matchers::WithinRel(2.0 * 4944 / 32768, 1e-12));
+  CHECK_THAT(s.mcnemar(false).statistic, Catch::Matchers::WithinRel(16.0 / 15, 1e-14));
+  // for 2 x 2, Bowker and Stuart-Maxwell are both (b - c)^2 / (b + c)
+  CHECK_THAT(s.symmetry().statistic, Catch::Matchers::WithinRel(25.0 / 15, 1e-14));
+  CHECK_THAT(s.homogeneity().statistic, Catch::Matchers::WithinRel(25.0 / 15, 1e-12));
+  CHECK(s.homogeneity().df == 1);
+  const auto bytes = s.serialize();
+  const auto t = ds::shadow_comparator::deserialize(bytes.data(), bytes.size());
+  CHECK(t.table() == s.table());
+  CHECK(t.serialize() == bytes);
+}
+
+TEST_CASE("shadow_comparator: labels later, bounded pending records", "[deploy][shadow]") {
+  ds::shadow_comparator_options o;
+  o.classes = 3;
+  o.pending_capacity = 2;
+  ds::shadow_comparator s(o);
+  s.record("a", 0, 1);
+  s.label("a", 1);  // shadow right, live wrong
+  s.record("a", 2, 2);  // the same id again, a new request
+  s.record("b", 0, 0);
+  s.record("c", 1, 1);  // evicts the oldest pending: the second "a"
+  CHECK(s.evicted() == 1);
+  CHECK(s.pending() == 2);
+  CHECK_THROWS_AS(s.label("a", 2), std::invalid_argument);
+  s.label("b", 0);
+  s.label("c", 2);
+  const auto d = s.accuracy_difference();
+  CHECK(d.labelled == 3);
+  CHECK(d.live_accuracy == 1.0 / 3);
+  CHECK(d.shadow_accuracy == 2.0 / 3);
+  CHECK(s.n() == 4);
+  // many requests labelled as they come: the pending table stays small
+  for (int i = 0; i < 10000; ++i) {
+    s.record(std::to_string(i), 0, 0);
+    s.label(std::to_string(i), 0);
+  }
+  CHECK(s.pending() == 0);
+  CHECK(s.evicted() == 1);
+  CHECK_THROWS_AS(s.add(3, 0), std::invalid_argument);
+  CHECK_THROWS_AS(ds::shadow_comparator(ds::shadow_comparator_options{1, 10}), std::invalid_argument);
 }

@@ -1,8 +1,9 @@
 // Robustness of every monitoring serialization format (DSFM, DSCM, DSMR, DSRT, DSLS, DSHL,
-// DSFI, DSAR, DSAT, DSSG, DSPM): bytes round-trip to the same bytes; every truncation throws
-// std::out_of_range or std::invalid_argument; any single flipped byte (every position, two
-// patterns) either throws one of those or yields an object whose own bytes deserialize again
-// (never a crash or a sanitizer report: this file runs under ASan + UBSan in CI).
+// DSFI, DSAR, DSAT, DSSG, DSPM, and the deployment's DSSC): bytes round-trip to the same
+// bytes; every truncation throws std::out_of_range or std::invalid_argument; any single
+// flipped byte (every position, two patterns) either throws one of those or yields an object
+// whose own bytes deserialize again (never a crash or a sanitizer report: this file runs
+// under ASan + UBSan in CI).
 
 #include <cstdint>
 #include <functional>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "driftscope/deploy/shadow_comparator.hpp"
 #include "driftscope/monitor/pipeline_monitor.hpp"
 
 namespace ds = driftscope;
@@ -109,6 +111,12 @@ TEST_CASE("monitoring formats survive truncation and flipped bytes", "[serialize
   const double xs[] = {0.5, 2.5, 2.5, 1.7, 0.2, 2.2};
   for (int i = 0; i < 6; ++i) t.observe(xs[i], std::int64_t{i} * 30'000'000'000);
   check_format("DSAT", t.serialize(), roundtrip_of<ds::alert_tracker>());
+
+  ds::shadow_comparator sc;
+  sc.add(0, 1, 1);
+  sc.add(1, 1, 0);
+  sc.add(0, 0);
+  check_format("DSSC", sc.serialize(), roundtrip_of<ds::shadow_comparator>());
 }
 
 TEST_CASE("stage and pipeline state formats survive truncation and flipped bytes", "[serialize][monitor]") {

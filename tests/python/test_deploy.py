@@ -107,3 +107,131 @@ def test_automation_ladder():
         AutomationPolicy("mostly")
     with pytest.raises(ValueError, match="threshold must be in \\[0, 1\\]"):
         AutomationPolicy("partial", threshold=2)
+
+
+# --- shadow comparison: parity with statsmodels ------------------------------------------
+
+from statsmodels.stats.contingency_tables import SquareTable, mcnemar  # noqa: E402
+from statsmodels.stats.inter_rater import cohens_kappa  # noqa: E402
+from statsmodels.stats.proportion import proportion_confint  # noqa: E402
+
+from driftscope.deploy import ShadowComparator  # noqa: E402
+
+
+def rel(a, b, tol=1e-9):
+    return abs(a - b) <= tol * max(1.0, abs(b))
+
+
+def random_pairs(rng, k, n, agree):
+    live = rng.integers(0, k, n)
+    shadow = np.where(rng.random(n) < agree, live, rng.integers(0, k, n))
+    return live, shadow
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_shadow_classification_matches_statsmodels(seed):
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(2, 6))
+    n = int(rng.integers(20, 3000))
+    live, shadow = random_pairs(rng, k, n, rng.uniform(0.3, 0.95))
+    s = ShadowComparator(classes=k)
+    s.add_many(live, shadow)
+    table = np.zeros((k, k), int)
+    np.add.at(table, (live, shadow), 1)
+    assert np.array_equal(s.table, table) and s.n == n
+    assert s.agreement == np.trace(table) / n
+    lo, hi = proportion_confint(np.trace(table), n, alpha=0.05, method="wilson")
+    got = s.agreement_interval(0.95)
+    assert rel(got[0], lo) and rel(got[1], hi)
+    ck = cohens_kappa(table)
+    kr = s.kappa()
+    assert rel(kr.kappa, ck.kappa) and rel(kr.std_err, ck.std_kappa) and rel(kr.std_err_null, ck.std_kappa0)
+    assert rel(kr.z, ck.z_value) and rel(kr.pvalue, ck.pvalue_two_sided)
+    st_ = SquareTable(table, shift_zeros=False)
+    sym, hom = st_.symmetry(), st_.homogeneity()
+    assert rel(s.symmetry().statistic, sym.statistic, 1e-7) and rel(s.symmetry().pvalue, sym.pvalue, 1e-7)
+    assert s.symmetry().df == sym.df
+    assert rel(s.homogeneity().statistic, hom.statistic, 1e-8) and rel(s.homogeneity().pvalue, hom.pvalue, 1e-8)
+    assert s.homogeneity().df == hom.df
+    if k == 2:
+        for exact in (True, False):
+            want = mcnemar(table, exact=exact, correction=True)
+            got = s.mcnemar(exact=exact)
+            assert rel(got.statistic, want.statistic) and rel(got.pvalue, want.pvalue)
+    else:
+        with pytest.raises(ValueError, match="McNemar is for 2 classes"):
+            s.mcnemar()
+
+
+def test_shadow_labels_later_accuracy_difference():
+    rng = np.random.default_rng(3)
+    n = 2000
+    y = rng.integers(0, 3, n)
+    live = np.where(rng.random(n) < 0.70, y, rng.integers(0, 3, n))
+    shadow = np.where(rng.random(n) < 0.80, y, rng.integers(0, 3, n))
+    s = ShadowComparator(classes=3)
+    for i in range(n):
+        s.record(f"req-{i}", int(live[i]), int(shadow[i]))
+    assert s.pending == n and s.labelled == 0
+    for i in rng.permutation(n):
+        s.label(f"req-{i}", int(y[i]))
+    assert s.pending == 0
+    a = s.accuracy_difference()
+    lc, sc = live == y, shadow == y
+    assert a.live_accuracy == lc.mean() and a.shadow_accuracy == sc.mean()
+    t = np.array([[np.sum(~lc & ~sc), np.sum(~lc & sc)], [np.sum(lc & ~sc), np.sum(lc & sc)]])
+    want = mcnemar(t, exact=True)
+    assert rel(a.statistic, want.statistic) and rel(a.pvalue, want.pvalue) and a.pvalue < 1e-6
+    # the same at once with labels, merged from two halves, and through pickle
+    b1, b2 = ShadowComparator(3), ShadowComparator(3)
+    b1.add_many(live[:700], shadow[:700], y[:700])
+    b2.add_many(live[700:], shadow[700:], y[700:])
+    b1.merge(b2)
+    b = pickle.loads(pickle.dumps(b1))
+    assert np.array_equal(b.table, s.table) and b.accuracy_difference().pvalue == a.pvalue
+    with pytest.raises(ValueError, match="'req-1' is not waiting for a label"):
+        s.label("req-1", 0)
+
+
+def test_shadow_edge_cases_are_defined():
+    s = ShadowComparator(2)
+    with pytest.raises(ValueError, match="no records"):
+        s.kappa()
+    s.add_many([1, 1, 1], [1, 1, 1])  # no disagreement, a single class: p_e = 1
+    k = s.kappa()
+    assert (k.kappa, k.std_err, k.pvalue) == (1.0, 0.0, 1.0)
+    for t in (s.mcnemar(), s.mcnemar(exact=False), s.symmetry(), s.homogeneity()):
+        assert t.statistic == 0 and t.pvalue == 1
+    s3 = ShadowComparator(3)
+    s3.add_many([0, 1, 2, 0], [0, 1, 2, 0])
+    assert s3.homogeneity().pvalue == 1 and s3.symmetry().pvalue == 1
+    assert s3.kappa().kappa == 1.0
+    with pytest.raises(ValueError, match="labelled records"):
+        s3.accuracy_difference()
+    c = ShadowComparator(2, pending_capacity=2)
+    for i in range(3):
+        c.record(str(i), 0, 1)
+    assert c.pending == 2 and c.evicted == 1
+    with pytest.raises(ValueError, match="evicted"):
+        c.label("0", 1)
+    c.label("2", 1)
+
+
+def test_shadow_bad_input():
+    with pytest.raises(ValueError, match="classes must be in \\[2, 65535\\]"):
+        ShadowComparator(1)
+    s = ShadowComparator(3)
+    with pytest.raises(ValueError, match="shadow\\[1\\] = 3 is not a class in \\[0, 3\\)"):
+        s.add_many([0, 1], [0, 3])
+    with pytest.raises(ValueError, match="live class 5 is outside"):
+        s.add(5, 0)
+    with pytest.raises(ValueError, match="live has 2 values, shadow 1"):
+        s.add_many([0, 1], [0])
+    s.record("a", 0, 0)
+    with pytest.raises(ValueError, match="already waiting"):
+        s.record("a", 1, 1)
+    with pytest.raises(ValueError, match="other has 2 classes, this has 3"):
+        s.merge(ShadowComparator(2))
+    assert s.n == 1
+    with pytest.raises(ValueError):
+        ShadowComparator.from_bytes(s.to_bytes()[:-3])
