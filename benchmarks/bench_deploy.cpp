@@ -1,12 +1,14 @@
 // The deployment pieces per request: router::route (two MurmurHash3 passes over the id:
 // canary and shadow buckets) on 15-byte user ids, automation_policy::decide under `partial`,
 // shadow_comparator::add (5 classes, with and without a label) and record + label by id;
-// and the comparator's tests on a 5 x 5 table (kappa, Bowker, Stuart-Maxwell).
+// and the comparator's tests on a 5 x 5 table (kappa, Bowker, Stuart-Maxwell);
+// shadow_regression::add with a label, and its Wilcoxon test on 100,000 kept differences.
 #include "bench_util.hpp"
 
 #include <driftscope/deploy/automation_policy.hpp>
 #include <driftscope/deploy/router.hpp>
 #include <driftscope/deploy/shadow_comparator.hpp>
+#include <driftscope/deploy/shadow_regression.hpp>
 
 #include <cstdint>
 #include <string>
@@ -84,6 +86,26 @@ void BM_shadow_tests(benchmark::State& state) {
   benchmark::DoNotOptimize(sum);
 }
 BENCHMARK(BM_shadow_tests)->Unit(benchmark::kMicrosecond);
+
+void BM_shadow_regression_add(benchmark::State& state) {
+  const auto a = ds::bench::normal_sample(4096, 0.0, 1), b = ds::bench::normal_sample(4096, 0.1, 2);
+  ds::shadow_regression s;
+  for (auto _ : state)
+    for (std::size_t i = 0; i < a.size(); ++i) s.add(a[i], b[i], 0.0);
+  benchmark::DoNotOptimize(s.n());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(a.size()));
+}
+BENCHMARK(BM_shadow_regression_add);
+
+void BM_shadow_regression_wilcoxon(benchmark::State& state) {
+  const auto a = ds::bench::normal_sample(100000, 0.0, 1), b = ds::bench::normal_sample(100000, 0.1, 2);
+  ds::shadow_regression s;
+  for (std::size_t i = 0; i < a.size(); ++i) s.add(a[i], b[i]);
+  double p = 0;
+  for (auto _ : state) p += s.wilcoxon().pvalue;
+  benchmark::DoNotOptimize(p);
+}
+BENCHMARK(BM_shadow_regression_wilcoxon)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -95,3 +95,4 @@
 #include <driftscope/deploy/router.hpp>
 #include <driftscope/deploy/automation_policy.hpp>
 #include <driftscope/deploy/shadow_comparator.hpp>
+#include <driftscope/deploy/shadow_regression.hpp>

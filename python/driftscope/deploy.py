@@ -17,6 +17,10 @@ ladder of automation (C++ ``include/driftscope/deploy/``).
   correction), Bowker's symmetry and Stuart-Maxwell's homogeneity (statsmodels' results,
   ``SquareTable(shift_zeros=False)``), and with labels (given at once or later by request
   id) each side's accuracy and McNemar's test of their difference. Mergeable, pickles.
+* :class:`ShadowRegression` — the same for regressors on d = shadow - live: paired t with the
+  mean's interval (``scipy.stats.ttest_rel``), Bland-Altman limits, the Wilcoxon signed-rank
+  test of the most recent differences (``scipy.stats.wilcoxon`` defaults), and with labels the
+  squared-loss difference (paired t and Diebold-Mariano).
 * :func:`murmur3_x86_32`, :func:`assignment_bucket` — the hash and the bucket (as
   ``mmh3.hash(key, seed, signed=False)``).
 
@@ -39,11 +43,17 @@ from ._core import (
     KappaResult,
     RouteDecision,
     Router,
+    BlandAltman,
+    LossDifference,
+    PairedTResult,
     ShadowComparator,
+    ShadowRegression,
     ShadowTestResult,
+    WilcoxonResult,
     assignment_bucket,
     murmur3_x86_32,
 )
 
 __all__ = ["Router", "RouteDecision", "AutomationPolicy", "AutomationDecision", "ShadowComparator", "KappaResult",
-           "ShadowTestResult", "AccuracyDifference", "murmur3_x86_32", "assignment_bucket"]
+           "ShadowTestResult", "AccuracyDifference", "ShadowRegression", "PairedTResult", "BlandAltman",
+           "WilcoxonResult", "LossDifference", "murmur3_x86_32", "assignment_bucket"]

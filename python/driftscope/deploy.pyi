@@ -3,7 +3,8 @@ from typing import Any, Dict, Optional, Sequence, Tuple, Union
 import numpy as np
 
 __all__ = ["Router", "RouteDecision", "AutomationPolicy", "AutomationDecision", "ShadowComparator", "KappaResult",
-           "ShadowTestResult", "AccuracyDifference", "murmur3_x86_32", "assignment_bucket"]
+           "ShadowTestResult", "AccuracyDifference", "ShadowRegression", "PairedTResult", "BlandAltman",
+           "WilcoxonResult", "LossDifference", "murmur3_x86_32", "assignment_bucket"]
 
 Id = Union[str, bytes]
 
@@ -121,3 +122,42 @@ class ShadowComparator:
     def to_bytes(self) -> bytes: ...
     @staticmethod
     def from_bytes(data: bytes) -> ShadowComparator: ...
+
+class PairedTResult:
+    mean: float
+    statistic: float
+    df: float
+    pvalue: float
+    confidence_interval: Tuple[float, float]
+
+class BlandAltman:
+    bias: float
+    lower: float
+    upper: float
+    sd: float
+
+class WilcoxonResult:
+    statistic: float
+    pvalue: float
+    n: int
+    exact: bool
+
+class LossDifference:
+    paired_t: PairedTResult
+    dm_statistic: float
+    dm_pvalue: float
+    labelled: int
+
+class ShadowRegression:
+    def __init__(self, wilcoxon_capacity: int = ...) -> None: ...
+    def add(self, live: float, shadow: float, label: Optional[float] = ...) -> None: ...
+    def add_many(self, live: Any, shadow: Any, labels: Any = ...) -> None: ...
+    @property
+    def n(self) -> int: ...
+    @property
+    def labelled(self) -> int: ...
+    def paired_t(self, confidence: float = ...) -> PairedTResult: ...
+    def bland_altman(self) -> BlandAltman: ...
+    def wilcoxon(self) -> WilcoxonResult: ...
+    def loss_difference(self, confidence: float = ...) -> LossDifference: ...
+    def merge(self, other: ShadowRegression) -> None: ...

@@ -1,11 +1,12 @@
 // driftscope.deploy: Router (deploy/router.hpp), AutomationPolicy (deploy/automation_policy.hpp),
-// ShadowComparator (deploy/shadow_comparator.hpp)
+// ShadowComparator (deploy/shadow_comparator.hpp), ShadowRegression (deploy/shadow_regression.hpp)
 // and murmur3_x86_32. Ids are str (hashed as UTF-8) or bytes, so C++ and Python assign alike.
 #include "bindings.hpp"
 
 #include <driftscope/deploy/automation_policy.hpp>
 #include <driftscope/deploy/router.hpp>
 #include <driftscope/deploy/shadow_comparator.hpp>
+#include <driftscope/deploy/shadow_regression.hpp>
 
 #include <cstdint>
 #include <string>
@@ -268,6 +269,87 @@ void register_deploy(py::module_& m) {
                            s.labelled(), s.pending());
       });
   add_bytes_api<shadow_comparator>(sc, "ShadowComparator");
+
+  py::class_<paired_t_result>(m, "PairedTResult", "Paired t test (scipy ttest_rel) with the mean's interval.")
+      .def_readonly("mean", &paired_t_result::mean)
+      .def_readonly("statistic", &paired_t_result::statistic)
+      .def_readonly("df", &paired_t_result::df)
+      .def_readonly("pvalue", &paired_t_result::pvalue)
+      .def_property_readonly("confidence_interval",
+                             [](const paired_t_result& r) { return py::make_tuple(r.lower, r.upper); })
+      .def("__repr__", [](const paired_t_result& r) {
+        return fmt::format("PairedTResult(mean={}, statistic={}, df={}, pvalue={}, confidence_interval=({}, {}))",
+                           r.mean, r.statistic, r.df, r.pvalue, r.lower, r.upper);
+      });
+  py::class_<bland_altman_result>(m, "BlandAltman", "Bias and 95 % limits of agreement.")
+      .def_readonly("bias", &bland_altman_result::bias)
+      .def_readonly("lower", &bland_altman_result::lower)
+      .def_readonly("upper", &bland_altman_result::upper)
+      .def_readonly("sd", &bland_altman_result::sd)
+      .def("__repr__", [](const bland_altman_result& r) {
+        return fmt::format("BlandAltman(bias={}, lower={}, upper={}, sd={})", r.bias, r.lower, r.upper, r.sd);
+      });
+  py::class_<wilcoxon_result>(m, "WilcoxonResult", "Signed-rank test (scipy.stats.wilcoxon defaults).")
+      .def_readonly("statistic", &wilcoxon_result::statistic)
+      .def_readonly("pvalue", &wilcoxon_result::pvalue)
+      .def_readonly("n", &wilcoxon_result::n)
+      .def_readonly("exact", &wilcoxon_result::exact)
+      .def("__repr__", [](const wilcoxon_result& r) {
+        return fmt::format("WilcoxonResult(statistic={}, pvalue={}, n={}, exact={})", r.statistic, r.pvalue, r.n,
+                           r.exact ? "True" : "False");
+      });
+  py::class_<loss_difference_result>(m, "LossDifference", "Squared-loss difference: paired t and Diebold-Mariano.")
+      .def_readonly("paired_t", &loss_difference_result::paired_t)
+      .def_readonly("dm_statistic", &loss_difference_result::dm_statistic)
+      .def_readonly("dm_pvalue", &loss_difference_result::dm_pvalue)
+      .def_readonly("labelled", &loss_difference_result::labelled);
+
+  py::class_<shadow_regression>(m, "ShadowRegression", "Shadow-mode comparison of two regressors (driftscope.deploy).")
+      .def(py::init([](long long capacity) {
+             if (capacity < 1) value_error("ShadowRegression: wilcoxon_capacity must be >= 1, got {}", capacity);
+             return shadow_regression(static_cast<std::size_t>(capacity));
+           }),
+           py::arg("wilcoxon_capacity") = 100000)
+      .def(
+          "add",
+          [](shadow_regression& s, double live, double shadow, const py::object& label) {
+            if (label.is_none()) s.add(live, shadow);
+            else s.add(live, shadow, label.cast<double>());
+          },
+          py::arg("live"), py::arg("shadow"), py::arg("label") = py::none())
+      .def(
+          "add_many",
+          [](shadow_regression& s, const py::object& live, const py::object& shadow, const py::object& labels) {
+            static constexpr const char* fn = "ShadowRegression.add_many";
+            using vec = py::array_t<double, py::array::c_style | py::array::forcecast>;
+            const vec l = vec::ensure(live), h = vec::ensure(shadow);
+            if (!l || !h || l.ndim() != 1 || h.ndim() != 1) value_error("{}: live and shadow must be 1-D arrays", fn);
+            if (l.shape(0) != h.shape(0)) value_error("{}: live has {} values, shadow {}", fn, l.shape(0), h.shape(0));
+            vec y;
+            if (!labels.is_none()) {
+              y = vec::ensure(labels);
+              if (!y || y.ndim() != 1 || y.shape(0) != l.shape(0))
+                value_error("{}: labels must be 1-D with one value per record ({})", fn, l.shape(0));
+            }
+            const auto n = static_cast<std::size_t>(l.shape(0));
+            const double *pl = l.data(), *ph = h.data(), *py_ = labels.is_none() ? nullptr : y.data();
+            for (std::size_t i = 0; i < n; ++i)  // checked first: a bad value leaves the comparison unchanged
+              if (!std::isfinite(pl[i]) || !std::isfinite(ph[i]) || (py_ != nullptr && !std::isfinite(py_[i])))
+                value_error("{}: record {} is not finite (live {}, shadow {})", fn, i, pl[i], ph[i]);
+            py::gil_scoped_release release;
+            for (std::size_t i = 0; i < n; ++i) {
+              if (py_ == nullptr) s.add(pl[i], ph[i]);
+              else s.add(pl[i], ph[i], py_[i]);
+            }
+          },
+          py::arg("live"), py::arg("shadow"), py::arg("labels") = py::none())
+      .def_property_readonly("n", &shadow_regression::n)
+      .def_property_readonly("labelled", &shadow_regression::labelled)
+      .def("paired_t", &shadow_regression::paired_t, py::arg("confidence") = 0.95)
+      .def("bland_altman", &shadow_regression::bland_altman)
+      .def("wilcoxon", &shadow_regression::wilcoxon)
+      .def("loss_difference", &shadow_regression::loss_difference, py::arg("confidence") = 0.95)
+      .def("merge", &shadow_regression::merge, py::arg("other"));
 
   py::class_<automation_decision>(m, "AutomationDecision", "Who decides one request.")
       .def_property_readonly("path", [](const automation_decision& d) { return to_string(d.path); })

@@ -14,6 +14,7 @@
 #include "driftscope/deploy/automation_policy.hpp"
 #include "driftscope/deploy/router.hpp"
 #include "driftscope/deploy/shadow_comparator.hpp"
+#include "driftscope/deploy/shadow_regression.hpp"
 
 namespace ds = driftscope;
 
@@ -225,4 +226,27 @@ TEST_CASE("shadow_comparator: labels later, bounded pending records", "[deploy][
   CHECK(s.evicted() == 1);
   CHECK_THROWS_AS(s.add(3, 0), std::invalid_argument);
   CHECK_THROWS_AS(ds::shadow_comparator(ds::shadow_comparator_options{1, 10}), std::invalid_argument);
+}
+
+TEST_CASE("shadow_regression: paired differences worked by hand", "[deploy][shadow]") {
+  ds::shadow_regression s;
+  // d = shadow - live = 1, 2, 3, 4, -1: mean 1.8, sample variance 3.7
+  const double live[] = {10, 10, 10, 10, 10}, shadow[] = {11, 12, 13, 14, 9};
+  for (int i = 0; i < 5; ++i) s.add(live[i], shadow[i]);
+  const auto t = s.paired_t();
+  CHECK_THAT(t.mean, Catch::Matchers::WithinRel(1.8, 1e-14));
+  CHECK_THAT(t.statistic, Catch::Matchers::WithinRel(1.8 / std::sqrt(3.7 / 5), 1e-13));
+  CHECK(t.df == 4);
+  const auto ba = s.bland_altman();
+  CHECK_THAT(ba.upper, Catch::Matchers::WithinRel(1.8 + 1.96 * std::sqrt(3.7), 1e-13));
+  // ranks of |d| = 1, 2, 3, 4, 1: ties (1 and -1 share rank 1.5): R- = 1.5; n = 5 <= 13 with
+  // ties: all 2^5 sign flips; R+ <= 1.5 for the flips giving + to at most one of the 1.5s
+  // and nothing else: {}, {a}, {b} -> 3 of 32; two-sided 2 * 3/32
+  const auto w = s.wilcoxon();
+  CHECK(w.statistic == 1.5);
+  CHECK(w.exact);
+  CHECK_THAT(w.pvalue, Catch::Matchers::WithinRel(6.0 / 32, 1e-14));
+  CHECK_THROWS_AS(s.add(std::nan(""), 1), std::invalid_argument);
+  CHECK_THROWS_AS(ds::shadow_regression(0), std::invalid_argument);
+  CHECK_THROWS_AS(s.loss_difference(), std::domain_error);
 }

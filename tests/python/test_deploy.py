@@ -235,3 +235,67 @@ def test_shadow_bad_input():
     assert s.n == 1
     with pytest.raises(ValueError):
         ShadowComparator.from_bytes(s.to_bytes()[:-3])
+
+
+# --- shadow comparison of regressors: parity with scipy -----------------------------------
+
+from scipy import stats  # noqa: E402
+
+from driftscope.deploy import ShadowRegression  # noqa: E402
+
+
+@pytest.mark.parametrize("n,kind", [(8, "ties"), (12, "zeros"), (20, "plain"), (45, "plain"), (60, "ties"),
+                                    (400, "plain"), (3000, "rounded")])
+def test_shadow_regression_matches_scipy(n, kind):
+    rng = np.random.default_rng(n)
+    live = rng.normal(10, 2, n)
+    shadow = live + rng.normal(0.2, 1, n)
+    if kind == "ties":
+        shadow = live + np.round(rng.normal(0.3, 1, n))
+    elif kind == "zeros":
+        shadow = live + np.where(rng.random(n) < 0.3, 0.0, np.round(rng.normal(0.5, 1, n), 1))
+        shadow[live == shadow] = live[live == shadow]
+    elif kind == "rounded":
+        live, shadow = np.round(live, 1), np.round(shadow, 1)
+    s = ShadowRegression()
+    s.add_many(live, shadow)
+    want = stats.ttest_rel(shadow, live)
+    got = s.paired_t(0.95)
+    assert rel(got.statistic, want.statistic, 1e-9) and rel(got.pvalue, want.pvalue, 1e-8)
+    lo, hi = want.confidence_interval(0.95)
+    assert rel(got.confidence_interval[0], lo, 1e-9) and rel(got.confidence_interval[1], hi, 1e-9)
+    d = shadow - live
+    ba = s.bland_altman()
+    assert rel(ba.bias, d.mean()) and rel(ba.upper, d.mean() + 1.96 * d.std(ddof=1), 1e-9)
+    w = stats.wilcoxon(d)
+    got_w = s.wilcoxon()
+    assert rel(got_w.statistic, w.statistic, 1e-12) and rel(got_w.pvalue, w.pvalue, 1e-9), (got_w, w)
+
+
+def test_shadow_regression_losses_and_merge():
+    rng = np.random.default_rng(9)
+    y = rng.normal(0, 1, 500)
+    live, shadow = y + rng.normal(0, 1.0, 500), y + rng.normal(0, 0.8, 500)
+    a, b = ShadowRegression(), ShadowRegression()
+    a.add_many(live[:200], shadow[:200], y[:200])
+    b.add_many(live[200:], shadow[200:], y[200:])
+    a.merge(b)
+    r = a.loss_difference()
+    ll, sl = (live - y) ** 2, (shadow - y) ** 2
+    want = stats.ttest_rel(ll, sl)
+    assert rel(r.paired_t.statistic, want.statistic, 1e-9) and rel(r.paired_t.pvalue, want.pvalue, 1e-8)
+    dl = ll - sl
+    dm = dl.mean() / np.sqrt(dl.var() / len(dl))  # Diebold-Mariano, one-step: population variance
+    assert rel(r.dm_statistic, dm, 1e-9) and rel(r.dm_pvalue, 2 * stats.norm.sf(abs(dm)), 1e-9)
+    assert r.labelled == 500 and a.n == 500
+    with pytest.raises(ValueError, match="at least 2 records"):
+        ShadowRegression().paired_t()
+    with pytest.raises(ValueError, match="no non-zero differences"):
+        c = ShadowRegression()
+        c.add_many([1.0, 2.0], [1.0, 2.0])
+        c.wilcoxon()
+    with pytest.raises(ValueError, match="record 1 is not finite"):
+        ShadowRegression().add_many([1.0, np.nan], [1.0, 2.0])
+    c = ShadowRegression()
+    c.add_many([1.0, 2.0, 3.0], [1.5, 2.5, 3.5])  # a constant difference: t = inf, p = 0 (scipy: NaN)
+    assert c.paired_t().statistic == np.inf and c.paired_t().pvalue == 0
