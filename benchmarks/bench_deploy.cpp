@@ -2,10 +2,12 @@
 // canary and shadow buckets) on 15-byte user ids, automation_policy::decide under `partial`,
 // shadow_comparator::add (5 classes, with and without a label) and record + label by id;
 // and the comparator's tests on a 5 x 5 table (kappa, Bowker, Stuart-Maxwell);
-// shadow_regression::add with a label, and its Wilcoxon test on 100,000 kept differences.
+// shadow_regression::add with a label, and its Wilcoxon test on 100,000 kept differences;
+// msprt_gate per value (batches of 64 per arm, the p-value updated after each batch).
 #include "bench_util.hpp"
 
 #include <driftscope/deploy/automation_policy.hpp>
+#include <driftscope/deploy/msprt.hpp>
 #include <driftscope/deploy/router.hpp>
 #include <driftscope/deploy/shadow_comparator.hpp>
 #include <driftscope/deploy/shadow_regression.hpp>
@@ -106,6 +108,19 @@ void BM_shadow_regression_wilcoxon(benchmark::State& state) {
   benchmark::DoNotOptimize(p);
 }
 BENCHMARK(BM_shadow_regression_wilcoxon)->Unit(benchmark::kMillisecond);
+
+void BM_msprt_update(benchmark::State& state) {
+  const auto a = ds::bench::normal_sample(4096, 0.0, 1), b = ds::bench::normal_sample(4096, 0.0, 2);
+  ds::msprt_gate g;
+  for (auto _ : state)
+    for (std::size_t i = 0; i < a.size(); i += 64) {
+      g.add_a(a.data() + i, 64);
+      g.add_b(b.data() + i, 64);
+    }
+  benchmark::DoNotOptimize(g.pvalue());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(2 * a.size()));
+}
+BENCHMARK(BM_msprt_update);
 
 }  // namespace
 

@@ -96,3 +96,4 @@
 #include <driftscope/deploy/automation_policy.hpp>
 #include <driftscope/deploy/shadow_comparator.hpp>
 #include <driftscope/deploy/shadow_regression.hpp>
+#include <driftscope/deploy/msprt.hpp>

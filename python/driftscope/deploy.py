@@ -21,6 +21,9 @@ ladder of automation (C++ ``include/driftscope/deploy/``).
   mean's interval (``scipy.stats.ttest_rel``), Bland-Altman limits, the Wilcoxon signed-rank
   test of the most recent differences (``scipy.stats.wilcoxon`` defaults), and with labels the
   squared-loss difference (paired t and Diebold-Mariano).
+* :class:`MSPRTGate` — continuous monitoring of a canary without peeking bias: the mixture
+  SPRT's always-valid p-value for the difference of two arms' means or rates (Johari et al.
+  2017); ``update(a=..., b=...)`` after every batch, ``reject`` once p <= alpha.
 * :func:`murmur3_x86_32`, :func:`assignment_bucket` — the hash and the bucket (as
   ``mmh3.hash(key, seed, signed=False)``).
 
@@ -45,6 +48,7 @@ from ._core import (
     Router,
     BlandAltman,
     LossDifference,
+    MSPRTGate,
     PairedTResult,
     ShadowComparator,
     ShadowRegression,
@@ -56,4 +60,4 @@ from ._core import (
 
 __all__ = ["Router", "RouteDecision", "AutomationPolicy", "AutomationDecision", "ShadowComparator", "KappaResult",
            "ShadowTestResult", "AccuracyDifference", "ShadowRegression", "PairedTResult", "BlandAltman",
-           "WilcoxonResult", "LossDifference", "murmur3_x86_32", "assignment_bucket"]
+           "WilcoxonResult", "LossDifference", "MSPRTGate", "murmur3_x86_32", "assignment_bucket"]

@@ -1,9 +1,11 @@
 // driftscope.deploy: Router (deploy/router.hpp), AutomationPolicy (deploy/automation_policy.hpp),
-// ShadowComparator (deploy/shadow_comparator.hpp), ShadowRegression (deploy/shadow_regression.hpp)
+// ShadowComparator (deploy/shadow_comparator.hpp), ShadowRegression (deploy/shadow_regression.hpp),
+// MSPRTGate (deploy/msprt.hpp)
 // and murmur3_x86_32. Ids are str (hashed as UTF-8) or bytes, so C++ and Python assign alike.
 #include "bindings.hpp"
 
 #include <driftscope/deploy/automation_policy.hpp>
+#include <driftscope/deploy/msprt.hpp>
 #include <driftscope/deploy/router.hpp>
 #include <driftscope/deploy/shadow_comparator.hpp>
 #include <driftscope/deploy/shadow_regression.hpp>
@@ -350,6 +352,48 @@ void register_deploy(py::module_& m) {
       .def("wilcoxon", &shadow_regression::wilcoxon)
       .def("loss_difference", &shadow_regression::loss_difference, py::arg("confidence") = 0.95)
       .def("merge", &shadow_regression::merge, py::arg("other"));
+
+  py::class_<msprt_gate>(m, "MSPRTGate", "Always-valid sequential test of two arms' means (driftscope.deploy).")
+      .def(py::init([](double tau2, double theta0, double alpha, const py::object& variance_a,
+                       const py::object& variance_b) {
+             msprt_options o;
+             o.tau2 = tau2;
+             o.theta0 = theta0;
+             o.alpha = alpha;
+             if (!variance_a.is_none()) o.variance_a = variance_a.cast<double>();
+             if (!variance_b.is_none()) o.variance_b = variance_b.cast<double>();
+             return msprt_gate(o);
+           }),
+           py::arg("tau2") = 1.0, py::arg("theta0") = 0.0, py::arg("alpha") = 0.05, py::arg("variance_a") = py::none(),
+           py::arg("variance_b") = py::none())
+      .def(
+          "update",
+          [](msprt_gate& g, const py::object& a, const py::object& b) {
+            using vec = py::array_t<double, py::array::c_style | py::array::forcecast>;
+            for (int arm = 0; arm < 2; ++arm) {
+              const py::object& x = arm == 0 ? a : b;
+              if (x.is_none()) continue;
+              const vec v = vec::ensure(x);
+              if (!v || v.ndim() > 1) value_error("MSPRTGate.update: {} must be a number or a 1-D array", arm ? "b" : "a");
+              const auto n = static_cast<std::size_t>(v.size());
+              if (arm == 0) g.add_a(v.data(), n);
+              else g.add_b(v.data(), n);
+            }
+            return g.pvalue();
+          },
+          py::arg("a") = py::none(), py::arg("b") = py::none(),
+          "Adds values to arm a (baseline) and / or b (canary); returns the always-valid p-value.")
+      .def_property_readonly("pvalue", &msprt_gate::pvalue)
+      .def_property_readonly("reject", &msprt_gate::reject)
+      .def_property_readonly("likelihood_ratio", &msprt_gate::likelihood_ratio)
+      .def_property_readonly("difference", &msprt_gate::difference)
+      .def_property_readonly("n_a", [](const msprt_gate& g) { return g.arm_a().count(); })
+      .def_property_readonly("n_b", [](const msprt_gate& g) { return g.arm_b().count(); })
+      .def("merge", &msprt_gate::merge, py::arg("other"))
+      .def("__repr__", [](const msprt_gate& g) {
+        return fmt::format("MSPRTGate(pvalue={}, reject={}, n_a={}, n_b={})", g.pvalue(), g.reject() ? "True" : "False",
+                           g.arm_a().count(), g.arm_b().count());
+      });
 
   py::class_<automation_decision>(m, "AutomationDecision", "Who decides one request.")
       .def_property_readonly("path", [](const automation_decision& d) { return to_string(d.path); })

@@ -4,6 +4,7 @@
 // hand from the documented semantics.
 
 #include <cmath>
+#include <random>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "catch.hpp"
 #include "driftscope/deploy/automation_policy.hpp"
+#include "driftscope/deploy/msprt.hpp"
 #include "driftscope/deploy/router.hpp"
 #include "driftscope/deploy/shadow_comparator.hpp"
 #include "driftscope/deploy/shadow_regression.hpp"
@@ -249,4 +251,69 @@ TEST_CASE("shadow_regression: paired differences worked by hand", "[deploy][shad
   CHECK_THROWS_AS(s.add(std::nan(""), 1), std::invalid_argument);
   CHECK_THROWS_AS(ds::shadow_regression(0), std::invalid_argument);
   CHECK_THROWS_AS(s.loss_difference(), std::domain_error);
+}
+
+TEST_CASE("msprt_gate: the mixture likelihood ratio by hand", "[deploy][msprt]") {
+  ds::msprt_options o;
+  o.tau2 = 0.25;
+  o.variance_a = o.variance_b = 1.0;
+  ds::msprt_gate g(o);
+  const double a[] = {0, 1, 2, 1}, b[] = {1, 2, 3, 2};  // means 1 and 2: difference 1
+  g.add_a(a, 4);
+  g.add_b(b, 4);
+  const double v = 0.5, t2 = 0.25;  // 1/4 + 1/4
+  const double lambda = std::sqrt(v / (v + t2)) * std::exp(t2 / (2 * v * (v + t2)));
+  CHECK_THAT(g.likelihood_ratio(), Catch::Matchers::WithinRel(lambda, 1e-14));
+  CHECK_THAT(g.pvalue(), Catch::Matchers::WithinRel(std::min(1.0, 1 / lambda), 1e-14));
+  CHECK(g.difference() == 1.0);
+  CHECK_THROWS_AS(g.add_a(std::nan("")), std::invalid_argument);
+  o.tau2 = 0;
+  CHECK_THROWS_AS(ds::msprt_gate(o), std::invalid_argument);
+}
+
+TEST_CASE("msprt_gate: A/A runs checked after every batch keep the false-positive rate", "[deploy][msprt]") {
+  // 2000 A/A runs, 100 checks each (batches of 10 per arm); known variance and estimated.
+  // A fixed-horizon test peeked at this often rejects far more than alpha; the always-valid
+  // p-value must stay <= alpha: allow 3 binomial sd of simulation error above 0.05.
+  std::mt19937_64 gen(2017);
+  std::normal_distribution<double> z(0.0, 1.0);
+  for (bool known : {true, false}) {
+    int false_positives = 0;
+    for (int run = 0; run < 2000; ++run) {
+      ds::msprt_options o;
+      o.tau2 = 0.1;
+      if (known) o.variance_a = o.variance_b = 1.0;
+      ds::msprt_gate g(o);
+      double xa[10], xb[10];
+      for (int check = 0; check < 100 && !g.reject(); ++check) {
+        for (int i = 0; i < 10; ++i) {
+          xa[i] = z(gen);
+          xb[i] = z(gen);
+        }
+        g.add_a(xa, 10);
+        g.add_b(xb, 10);
+      }
+      false_positives += g.reject();
+    }
+    INFO("known variance: " << known << ", false positives: " << false_positives);
+    CHECK(false_positives <= 0.05 * 2000 + 3 * std::sqrt(2000 * 0.05 * 0.95));
+  }
+  // a real difference of 0.3 sd is found in nearly every run
+  int found = 0;
+  for (int run = 0; run < 200; ++run) {
+    ds::msprt_options o;
+    o.tau2 = 0.1;
+    ds::msprt_gate g(o);
+    double xa[10], xb[10];
+    for (int check = 0; check < 100 && !g.reject(); ++check) {
+      for (int i = 0; i < 10; ++i) {
+        xa[i] = z(gen);
+        xb[i] = z(gen) + 0.3;
+      }
+      g.add_a(xa, 10);
+      g.add_b(xb, 10);
+    }
+    found += g.reject();
+  }
+  CHECK(found >= 190);
 }

@@ -299,3 +299,42 @@ def test_shadow_regression_losses_and_merge():
     c = ShadowRegression()
     c.add_many([1.0, 2.0, 3.0], [1.5, 2.5, 3.5])  # a constant difference: t = inf, p = 0 (scipy: NaN)
     assert c.paired_t().statistic == np.inf and c.paired_t().pvalue == 0
+
+
+# --- the sequential gate ------------------------------------------------------------------
+
+from driftscope.deploy import MSPRTGate  # noqa: E402
+
+
+def test_msprt_aa_runs_keep_alpha_while_peeking_inflates_a_t_test():
+    rng = np.random.default_rng(17)
+    runs, checks, batch = 400, 50, 20
+    ours = naive = 0
+    for _ in range(runs):
+        g = MSPRTGate(tau2=0.1, alpha=0.05)
+        a_all, b_all, naive_hit = [], [], False
+        for _ in range(checks):
+            a, b = rng.normal(size=batch), rng.normal(size=batch)
+            g.update(a=a, b=b)
+            a_all.append(a)
+            b_all.append(b)
+            if not naive_hit and stats.ttest_ind(np.concatenate(b_all), np.concatenate(a_all)).pvalue <= 0.05:
+                naive_hit = True  # a fixed-horizon test, peeked at after every batch
+        ours += g.reject
+        naive += naive_hit
+    assert ours / runs <= 0.05 + 3 * math.sqrt(0.05 * 0.95 / runs)
+    assert naive / runs > 0.15  # the peeking problem the gate exists for
+
+
+def test_msprt_detects_a_rate_increase_and_bad_input():
+    rng = np.random.default_rng(2)
+    g = MSPRTGate(tau2=0.001, variance_a=0.05 * 0.95, variance_b=0.05 * 0.95)  # error rates, baseline 5 %
+    steps = 0
+    while not g.reject and steps < 200:
+        g.update(a=(rng.random(500) < 0.05).astype(float), b=(rng.random(500) < 0.08).astype(float))
+        steps += 1
+    assert g.reject and g.difference > 0 and g.pvalue <= 0.05
+    with pytest.raises(ValueError, match="tau2 must be > 0"):
+        MSPRTGate(tau2=0)
+    with pytest.raises(ValueError, match="values must be finite"):
+        MSPRTGate().update(a=[1.0, np.nan])
