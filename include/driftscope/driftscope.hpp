@@ -97,3 +97,4 @@
 #include <driftscope/deploy/shadow_comparator.hpp>
 #include <driftscope/deploy/shadow_regression.hpp>
 #include <driftscope/deploy/msprt.hpp>
+#include <driftscope/deploy/ramp_controller.hpp>

@@ -24,6 +24,10 @@ ladder of automation (C++ ``include/driftscope/deploy/``).
 * :class:`MSPRTGate` — continuous monitoring of a canary without peeking bias: the mixture
   SPRT's always-valid p-value for the difference of two arms' means or rates (Johari et al.
   2017); ``update(a=..., b=...)`` after every batch, ``reject`` once p <= alpha.
+* :class:`RampController` — the canary ramp: explicit steps ([1, 2, 10, 80]) or step_weight up
+  to max_weight, an optional mirrored step first, intervals per step, a failed-check
+  threshold, blue-green iterations; ``next(score, gate_failed)`` after each analysis interval
+  says advance / hold / promote / rollback, with the weight and the reason.
 * :func:`murmur3_x86_32`, :func:`assignment_bucket` — the hash and the bucket (as
   ``mmh3.hash(key, seed, signed=False)``).
 
@@ -50,6 +54,8 @@ from ._core import (
     LossDifference,
     MSPRTGate,
     PairedTResult,
+    RampController,
+    RampDecision,
     ShadowComparator,
     ShadowRegression,
     ShadowTestResult,
@@ -60,4 +66,5 @@ from ._core import (
 
 __all__ = ["Router", "RouteDecision", "AutomationPolicy", "AutomationDecision", "ShadowComparator", "KappaResult",
            "ShadowTestResult", "AccuracyDifference", "ShadowRegression", "PairedTResult", "BlandAltman",
-           "WilcoxonResult", "LossDifference", "MSPRTGate", "murmur3_x86_32", "assignment_bucket"]
+           "WilcoxonResult", "LossDifference", "MSPRTGate", "RampController", "RampDecision", "murmur3_x86_32",
+           "assignment_bucket"]

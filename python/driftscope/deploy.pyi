@@ -1,10 +1,11 @@
-from typing import Any, Dict, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 __all__ = ["Router", "RouteDecision", "AutomationPolicy", "AutomationDecision", "ShadowComparator", "KappaResult",
            "ShadowTestResult", "AccuracyDifference", "ShadowRegression", "PairedTResult", "BlandAltman",
-           "WilcoxonResult", "LossDifference", "MSPRTGate", "murmur3_x86_32", "assignment_bucket"]
+           "WilcoxonResult", "LossDifference", "MSPRTGate", "RampController", "RampDecision", "murmur3_x86_32",
+           "assignment_bucket"]
 
 Id = Union[str, bytes]
 
@@ -185,3 +186,36 @@ class MSPRTGate:
     @property
     def n_b(self) -> int: ...
     def merge(self, other: MSPRTGate) -> None: ...
+
+class RampDecision:
+    @property
+    def action(self) -> str: ...
+    weight: float
+    mirror: bool
+    reason: str
+
+class RampController:
+    def __init__(
+        self,
+        steps: Optional[Sequence[float]] = ...,
+        step_weight: float = ...,
+        max_weight: float = ...,
+        intervals_per_step: int = ...,
+        failed_check_threshold: int = ...,
+        mirror_first: bool = ...,
+        blue_green_iterations: int = ...,
+        pass_score: float = ...,
+        marginal_score: float = ...,
+    ) -> None: ...
+    def initial(self) -> RampDecision: ...
+    def next(self, score: Optional[float] = ..., gate_failed: bool = ...) -> RampDecision: ...
+    @property
+    def weights(self) -> List[float]: ...
+    @property
+    def weight(self) -> float: ...
+    @property
+    def finished(self) -> bool: ...
+    @property
+    def failed_checks(self) -> int: ...
+    @property
+    def intervals(self) -> int: ...

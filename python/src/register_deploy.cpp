@@ -1,11 +1,12 @@
 // driftscope.deploy: Router (deploy/router.hpp), AutomationPolicy (deploy/automation_policy.hpp),
 // ShadowComparator (deploy/shadow_comparator.hpp), ShadowRegression (deploy/shadow_regression.hpp),
-// MSPRTGate (deploy/msprt.hpp)
+// MSPRTGate (deploy/msprt.hpp), RampController (deploy/ramp_controller.hpp)
 // and murmur3_x86_32. Ids are str (hashed as UTF-8) or bytes, so C++ and Python assign alike.
 #include "bindings.hpp"
 
 #include <driftscope/deploy/automation_policy.hpp>
 #include <driftscope/deploy/msprt.hpp>
+#include <driftscope/deploy/ramp_controller.hpp>
 #include <driftscope/deploy/router.hpp>
 #include <driftscope/deploy/shadow_comparator.hpp>
 #include <driftscope/deploy/shadow_regression.hpp>
@@ -394,6 +395,61 @@ void register_deploy(py::module_& m) {
         return fmt::format("MSPRTGate(pvalue={}, reject={}, n_a={}, n_b={})", g.pvalue(), g.reject() ? "True" : "False",
                            g.arm_a().count(), g.arm_b().count());
       });
+
+  py::class_<ramp_decision>(m, "RampDecision", "advance / hold / promote / rollback, the weight and why.")
+      .def_property_readonly("action", [](const ramp_decision& d) { return to_string(d.action); })
+      .def_readonly("weight", &ramp_decision::weight)
+      .def_readonly("mirror", &ramp_decision::mirror)
+      .def_readonly("reason", &ramp_decision::reason)
+      .def("__repr__", [](const ramp_decision& d) {
+        return fmt::format("RampDecision(action='{}', weight={}, mirror={}, reason='{}')", to_string(d.action), d.weight,
+                           d.mirror ? "True" : "False", d.reason);
+      });
+  py::class_<ramp_controller>(m, "RampController", "The canary ramp state machine (driftscope.deploy).")
+      .def(py::init([](const py::object& steps, double step_weight, double max_weight, long long intervals_per_step,
+                       long long failed_check_threshold, bool mirror_first, long long blue_green_iterations,
+                       double pass_score, double marginal_score) {
+             static constexpr const char* fn = "RampController";
+             const auto count = [](long long v, const char* name) {
+               if (v < 0 || v > 1000000000LL) value_error("{}: {} must be in [0, 1e9], got {}", fn, name, v);
+               return static_cast<std::uint32_t>(v);
+             };
+             ramp_options o;
+             if (!steps.is_none()) {
+               if (py::isinstance<py::str>(steps)) value_error("{}: steps must be a list of weights", fn);
+               for (const auto& w : steps) o.steps.push_back(w.cast<double>());
+               if (o.steps.empty()) value_error("{}: steps must not be empty (or None for step_weight / max_weight)", fn);
+             }
+             o.step_weight = step_weight;
+             o.max_weight = max_weight;
+             o.intervals_per_step = count(intervals_per_step, "intervals_per_step");
+             o.failed_check_threshold = count(failed_check_threshold, "failed_check_threshold");
+             o.mirror_first = mirror_first;
+             o.blue_green_iterations = count(blue_green_iterations, "blue_green_iterations");
+             o.pass_score = pass_score;
+             o.marginal_score = marginal_score;
+             return ramp_controller(std::move(o));
+           }),
+           py::arg("steps") = py::none(), py::arg("step_weight") = 10.0, py::arg("max_weight") = 50.0,
+           py::arg("intervals_per_step") = 1, py::arg("failed_check_threshold") = 1, py::arg("mirror_first") = false,
+           py::arg("blue_green_iterations") = 0, py::arg("pass_score") = 95.0, py::arg("marginal_score") = 75.0)
+      .def("initial", &ramp_controller::initial)
+      .def(
+          "next",
+          [](ramp_controller& c, const py::object& score, bool gate_failed) {
+            ramp_analysis a;
+            if (!score.is_none()) a.score = score.cast<double>();
+            a.gate_failed = gate_failed;
+            return c.next(a);
+          },
+          py::arg("score") = py::none(), py::arg("gate_failed") = false,
+          "The decision after one analysis interval: the judge's score in [0, 100] (None = no data) and whether "
+          "the sequential gate failed.")
+      .def_property_readonly("weights", &ramp_controller::weights)
+      .def_property_readonly("weight", &ramp_controller::current_weight)
+      .def_property_readonly("finished", &ramp_controller::finished)
+      .def_property_readonly("failed_checks", &ramp_controller::failed_checks)
+      .def_property_readonly("intervals", &ramp_controller::intervals);
 
   py::class_<automation_decision>(m, "AutomationDecision", "Who decides one request.")
       .def_property_readonly("path", [](const automation_decision& d) { return to_string(d.path); })

@@ -14,6 +14,7 @@
 #include "catch.hpp"
 #include "driftscope/deploy/automation_policy.hpp"
 #include "driftscope/deploy/msprt.hpp"
+#include "driftscope/deploy/ramp_controller.hpp"
 #include "driftscope/deploy/router.hpp"
 #include "driftscope/deploy/shadow_comparator.hpp"
 #include "driftscope/deploy/shadow_regression.hpp"
@@ -316,4 +317,97 @@ TEST_CASE("msprt_gate: A/A runs checked after every batch keep the false-positiv
     found += g.reject();
   }
   CHECK(found >= 190);
+}
+
+namespace ramp_test {
+std::string trace(ds::ramp_controller& c, const std::vector<double>& scores, const std::vector<bool>& gate = {}) {
+  std::string out;
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    ds::ramp_analysis a;
+    a.score = scores[i];
+    a.gate_failed = i < gate.size() && gate[i];
+    const auto d = c.next(a);
+    out += fmt::format("{}{}:{}", out.empty() ? "" : " ", ds::to_string(d.action), d.weight);
+    if (d.mirror) out += "m";
+  }
+  return out;
+}
+}  // namespace ramp_test
+
+TEST_CASE("ramp_controller: exact decision traces", "[deploy][ramp]") {
+  using ramp_test::trace;
+  const double nan = std::nan("");
+  ds::ramp_options o;
+  o.steps = {5, 10, 25, 50};
+  {
+    ds::ramp_controller c(o);  // a good model: promoted
+    CHECK(c.initial().weight == 5);
+    CHECK(trace(c, {100, 99, 96, 95}) == "advance:10 advance:25 advance:50 promote:100");
+    CHECK(c.finished());
+    CHECK_THROWS_AS(c.next({100, false}), std::logic_error);
+  }
+  {
+    ds::ramp_controller c(o);  // a model that fails at 25 %: rolled back there
+    CHECK(trace(c, {100, 100, 40}) == "advance:10 advance:25 rollback:0");
+    CHECK(c.failed_checks() == 1);
+  }
+  o.failed_check_threshold = 2;
+  {
+    ds::ramp_controller c(o);  // marginal holds without failing; failures accumulate; no data fails
+    CHECK(trace(c, {80, 100, 50, 100, nan}) == "hold:5 advance:10 hold:10 advance:25 rollback:0");
+  }
+  {
+    ds::ramp_controller c(o);  // the gate's verdict fails a check whatever the score
+    CHECK(trace(c, {100, 100, 100}, {false, true, true}) == "advance:10 hold:10 rollback:0");
+  }
+  ds::ramp_options f;  // Flagger style: stepWeight 10 up to maxWeight 35, two intervals a step, mirrored first
+  f.step_weight = 10;
+  f.max_weight = 35;
+  f.intervals_per_step = 2;
+  f.mirror_first = true;
+  {
+    ds::ramp_controller c(f);
+    CHECK(c.weights() == std::vector<double>{10, 20, 30, 35});
+    CHECK(c.initial().mirror);
+    CHECK(trace(c, {100, 100, 100, 100, 100, 100, 100, 100, 100, 100}) ==
+          "hold:0m advance:10 hold:10 advance:20 hold:20 advance:30 hold:30 advance:35 hold:35 promote:100");
+  }
+  ds::ramp_options bg;  // blue-green: three intervals previewing the standby, then the switch
+  bg.step_weight = 0;
+  bg.blue_green_iterations = 3;
+  {
+    ds::ramp_controller c(bg);
+    CHECK(trace(c, {100, 100, 100}) == "hold:0 hold:0 promote:100");
+  }
+}
+
+TEST_CASE("ramp_controller: bad options are refused, naming the field", "[deploy][ramp]") {
+  const auto refused = [](ds::ramp_options o, const char* part) {
+    try {
+      ds::ramp_controller c(o);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what()).find(part) != std::string::npos;
+    }
+    return false;
+  };
+  ds::ramp_options o;
+  o.steps = {5, 5};
+  CHECK(refused(o, "steps must increase"));
+  o.steps = {5, 150};
+  CHECK(refused(o, "steps must be a percentage in [0, 100], got 150"));
+  o.steps = {};
+  o.step_weight = 0;
+  CHECK(refused(o, "no steps"));
+  o.step_weight = 20;
+  o.max_weight = 10;
+  CHECK(refused(o, "max_weight (10) must be >= step_weight (20)"));
+  o.max_weight = 50;
+  o.marginal_score = 96;
+  CHECK(refused(o, "marginal_score (96) must be <= pass_score (95)"));
+  o.marginal_score = 75;
+  o.failed_check_threshold = 0;
+  CHECK(refused(o, "failed_check_threshold"));
+  o.failed_check_threshold = 1;
+  ds::ramp_controller c(o);
+  CHECK_THROWS_AS(c.next({101, false}), std::invalid_argument);
 }

@@ -338,3 +338,48 @@ def test_msprt_detects_a_rate_increase_and_bad_input():
         MSPRTGate(tau2=0)
     with pytest.raises(ValueError, match="values must be finite"):
         MSPRTGate().update(a=[1.0, np.nan])
+
+
+# --- the ramp: router + gate + controller -------------------------------------------------
+
+from driftscope.deploy import RampController  # noqa: E402
+
+
+def run_canary(canary_error_rate, seed):
+    """A canary ramp 5 -> 10 -> 25 -> 50 %: each interval routes 20,000 requests, feeds the
+    errors of both arms to a fresh sequential gate, and lets the controller decide."""
+    rng = np.random.default_rng(seed)
+    router, ramp = Router(salt="rollout-7"), RampController(steps=[5, 10, 25, 50])
+    decisions = []
+    while not ramp.finished:
+        router.canary_weight = ramp.weight
+        canary, _, _ = router.route_many([f"u{seed}-{len(decisions)}-{i}" for i in range(20_000)])
+        gate = MSPRTGate(tau2=1e-3)
+        errors = rng.random(canary.size) < np.where(canary, canary_error_rate(ramp.weight), 0.05)
+        gate.update(a=errors[~canary].astype(float), b=errors[canary].astype(float))
+        d = ramp.next(score=100.0, gate_failed=gate.reject and gate.difference > 0)
+        decisions.append((d.action, d.weight))
+    return decisions
+
+
+def test_good_model_promoted_bad_model_rolled_back_where_it_fails():
+    good = run_canary(lambda w: 0.05, seed=1)
+    assert good == [("advance", 10), ("advance", 25), ("advance", 50), ("promote", 100)]
+    # errors rise under real traffic: fine at 5-10 %, 15 % errors from 25 % of the traffic on
+    bad = run_canary(lambda w: 0.05 if w < 25 else 0.15, seed=2)
+    assert bad == [("advance", 10), ("advance", 25), ("rollback", 0)]
+
+
+def test_ramp_controller_bad_input():
+    with pytest.raises(ValueError, match="steps must increase"):
+        RampController(steps=[10, 5])
+    with pytest.raises(ValueError, match="steps must not be empty"):
+        RampController(steps=[])
+    with pytest.raises(ValueError, match="must be a percentage in \\[0, 100\\], got 120"):
+        RampController(steps=[50, 120])
+    with pytest.raises(ValueError, match="marginal_score \\(99\\) must be <= pass_score \\(95\\)"):
+        RampController(marginal_score=99)
+    r = RampController(steps=[50])
+    assert r.next(100).action == "promote"
+    with pytest.raises(RuntimeError, match="already ended"):
+        r.next(100)
