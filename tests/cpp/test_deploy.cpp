@@ -1,7 +1,8 @@
-// Tests of deploy/router.hpp and deploy/automation_policy.hpp. MurmurHash3 vectors are the
-// published ones of the reference algorithm (the three and the widely used SMHasher
-// verification strings); the split test checks a binomial interval; the rest is written by
-// hand from the documented semantics.
+// Tests of deploy/: router, automation_policy, shadow_comparator, shadow_regression,
+// msprt_gate and ramp_controller. MurmurHash3 vectors are the published ones of the
+// reference algorithm (the three and the SMHasher verification strings); the split
+// and false-positive tests check binomial intervals; the rest is written by hand from the
+// documented semantics (statsmodels / scipy parity is in tests/python/test_deploy.py).
 
 #include <cmath>
 #include <random>
