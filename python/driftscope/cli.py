@@ -2,7 +2,7 @@
 
 ``driftscope compare REFERENCE CURRENT``  dataset drift report (table, JSON or HTML)
 ``driftscope watch --reference REF.csv``  watch a CSV stream (stdin or --input) for drift: alarms as they fire
-``driftscope demo``                       adult vs children's voices (no drift, gradual, sudden); a fraud model's errors: sudden shock vs slow rise; the voices as a stream with alarms; the house example: concept drift (income -> rooms) found in the residuals; a broken upstream sensor blamed on its pipeline stage
+``driftscope demo``                       adult vs children's voices (no drift, gradual, sudden); a fraud model's errors: sudden shock vs slow rise; the voices as a stream with alarms; the house example: concept drift (income -> rooms) found in the residuals; a broken upstream sensor blamed on its pipeline stage; a new model in shadow mode, then a canary promoted or rolled back
 ``driftscope --version``
 
 Exit status: 0 on success (whatever the verdict), 2 on a usage or data error, with the
@@ -222,7 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
         "demo",
         help="simulated speech features (adult voices, then children's), a fraud model's errors (sudden shock vs slow rise), "
              "the voices as a stream watched by a StreamMonitor, and the house example's concept drift (gradual "
-             "inflation vs a sudden change) caught by a ResidualMonitor",
+             "inflation vs a sudden change) caught by a ResidualMonitor, a broken upstream sensor, and a new "
+             "model deployed in shadow mode and as a canary",
         description=_demo.DESCRIPTION,
     )
     dem.add_argument("--format", choices=("table", "json"), default="table", help="output format")

@@ -45,6 +45,11 @@ a feature pipeline and a failure model, three stages of a
 :class:`driftscope.monitor.PipelineMonitor` with their own alert rules. When the sensor starts
 sending missing values and a stuck constant, every stage eventually alarms, but the sensor's
 alarm fires first, and the demo prints which stage it was and when.
+
+The sixth part deploys a new model (:mod:`driftscope._deployment`): in shadow mode beside loan
+officers (agreement, Cohen's kappa, accuracy on the outcomes known so far, the share it could
+decide alone), then as a canary at 5 % -> 10 % -> 25 % -> 50 % with a sequential gate on the
+error rates, once promoted and once rolled back at the step where its errors rise.
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ import numpy as np
 
 from . import _house
 from . import _speech
+from . import _deployment
 from . import _upstream
 from . import drift
 from . import evaluate as _evaluate
@@ -105,7 +111,10 @@ DESCRIPTION = (
     "income, gradually or suddenly; the income statistics stay quiet while a ResidualMonitor on the "
     "model's residuals fires and reports the drift type, onset, duration and the new slope. "
     "And a broken upstream: a temperature sensor starts sending missing values and a stuck constant; "
-    "the sensor, feature and model stages of a PipelineMonitor alarm, the sensor's first."
+    "the sensor, feature and model stages of a PipelineMonitor alarm, the sensor's first. "
+    "Then a new model is deployed: in shadow mode beside loan officers (agreement, kappa, accuracy "
+    "on known outcomes), then as a canary at 5% -> 10% -> 25% -> 50% with a sequential gate on the "
+    "error rates, once promoted and once rolled back at the step where its errors rise."
 )
 DEFAULT_SEED = 7
 REFERENCE_SIZE = 20_000
@@ -234,13 +243,15 @@ def run(
     stream: bool = True,
     concept: bool = True,
     pipeline: bool = True,
+    deployment: bool = True,
 ) -> Dict[str, Any]:
     """Simulate every scenario and compute the statistics, then run the change detectors
     on the fraud-model error streams (:func:`run_detectors`), with ``stream`` the speech
     stream through a StreamMonitor (:func:`run_stream`) and with ``concept`` the house
     example through a ResidualMonitor (:func:`run_concept`), and with ``pipeline`` the broken
-    upstream through a PipelineMonitor (:func:`driftscope._upstream.run_pipeline`); returns a
-    JSON-ready dict."""
+    upstream through a PipelineMonitor (:func:`driftscope._upstream.run_pipeline`), and with
+    ``deployment`` the shadow and canary story (:func:`driftscope._deployment.run_deployment`);
+    returns a JSON-ready dict."""
     scenarios = SCENARIOS if scenarios is None else scenarios
     # Independent streams: adding a scenario at the end does not change the others' data.
     ref_rng, *scenario_rngs = np.random.default_rng(seed).spawn(len(scenarios) + 1)
@@ -292,6 +303,8 @@ def run(
         result["concept"] = run_concept(seed)
     if pipeline:
         result["pipeline"] = _upstream.run_pipeline(seed)
+    if deployment:
+        result["deployment"] = _deployment.run_deployment(seed)
     return result
 
 
@@ -791,6 +804,8 @@ def render_text(result: Dict[str, Any]) -> str:
         lines += _render_concept(result["concept"])
     if "pipeline" in result:
         lines += _upstream.render_pipeline(result["pipeline"])
+    if "deployment" in result:
+        lines += _deployment.render_deployment(result["deployment"])
     return "\n".join(lines) + "\n"
 
 
