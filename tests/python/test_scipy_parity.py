@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import scipy.spatial.distance
 import scipy.stats
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 import driftscope
@@ -219,18 +219,28 @@ def prob_vector_pair(draw, max_size=20):
     return p, q
 
 
-def assert_js_close(ours, ref):
+def assert_js_close(ours, ref, base=None):
     # JS distance is sqrt(divergence): compare the divergences so rounding near 0 does not dominate.
+    if np.isnan(ref) and (base is None or base > 1):
+        # p ~ q: scipy's divergence rounded to a tiny negative number and its sqrt is NaN; ours
+        # clamps that to 0 (a documented difference, include/driftscope/stats/js_distance.hpp)
+        assert ours == 0.0
+        return
     assert_close(ours**2, ref**2, rtol=1e-9, atol=1e-14, what="js^2")
 
 
+# p ~ q where scipy's divergence rounds below 0 (found by hypothesis in CI): scipy NaN, ours 0
+_JS_NEAR_EQUAL = np.array([0, 2.79173e05, 0.5, 1, 0, 0, 0.5, 1, 0, 0.5, 0.5, 1, 1, 0, 1, 1, 0.5])
+
+
+@example(pq=(_JS_NEAR_EQUAL, np.where(np.arange(17) == 11, 0.99999, _JS_NEAR_EQUAL)), base=None)
 @given(pq=prob_vector_pair(), base=st.sampled_from([None, 2.0, math.e, 10.0]))
 def test_jensenshannon_matches_scipy(pq, base):
     p, q = pq
     ref = quiet(scipy.spatial.distance.jensenshannon, p, q, base)
     ours = driftscope.jensenshannon(p, q, base)
-    assert_js_close(ours, ref)
-    assert_js_close(driftscope.jensenshannon(p, q, base=base), ref)
+    assert_js_close(ours, ref, base)
+    assert_js_close(driftscope.jensenshannon(p, q, base=base), ref, base)
 
 
 def test_jensenshannon_examples():
