@@ -420,35 +420,22 @@ inline void stage_options::validate(const char* fn) const {
   if (!(latency_relative_accuracy >= latency_sketch::min_relative_accuracy && latency_relative_accuracy < 1))
     detail::throw_invalid_argument("{}: latency_relative_accuracy must be in [{}, 1), got {}", fn,
                                    latency_sketch::min_relative_accuracy, latency_relative_accuracy);
+  // every field and ratio name: a Prometheus-safe word, not reserved, unique in the stage
   std::vector<std::string_view> names;
   const auto add = [&](const std::string& n, const char* what) {
+    if (!detail::is_field_name(n))
+      detail::throw_invalid_argument("{}: {} name '{}' must match [a-zA-Z_][a-zA-Z0-9_]*", fn, what, n);
     if (n == "requests" || n == "errors" || n == "latency")
       detail::throw_invalid_argument("{}: {} name '{}' is reserved (requests, errors, latency)", fn, what, n);
     for (auto m : names)
       if (m == n) detail::throw_invalid_argument("{}: {} name '{}' is used twice in the stage", fn, what, n);
     names.push_back(n);
   };
-  for (const auto& f : numeric) {
-    if (!detail::is_field_name(f)) detail::throw_invalid_argument("{}: numeric field name '{}' must match [a-zA-Z_][a-zA-Z0-9_]*", fn, f);
-    add(f, "numeric field");
-  }
-  for (const auto& f : categorical) {
-    if (!detail::is_field_name(f.name))
-      detail::throw_invalid_argument("{}: categorical field name '{}' must match [a-zA-Z_][a-zA-Z0-9_]*", fn, f.name);
-    add(f.name, "categorical field");
-  }
-  for (const auto& f : lengths) {
-    if (!detail::is_field_name(f)) detail::throw_invalid_argument("{}: length field name '{}' must match [a-zA-Z_][a-zA-Z0-9_]*", fn, f);
-    add(f, "length field");
-  }
-  for (const auto& f : derived) {
-    if (!detail::is_field_name(f.name))
-      detail::throw_invalid_argument("{}: derived field name '{}' must match [a-zA-Z_][a-zA-Z0-9_]*", fn, f.name);
-    add(f.name, "derived field");
-  }
+  for (const auto& f : numeric) add(f, "numeric field");
+  for (const auto& f : categorical) add(f.name, "categorical field");
+  for (const auto& f : lengths) add(f, "length field");
+  for (const auto& f : derived) add(f.name, "derived field");
   for (const auto& r : ratios) {
-    if (!detail::is_field_name(r.name))
-      detail::throw_invalid_argument("{}: ratio name '{}' must match [a-zA-Z_][a-zA-Z0-9_]*", fn, r.name);
     add(r.name, "ratio");
     r.options.validate(fn);
   }
@@ -614,19 +601,14 @@ inline void stage_monitor::check_time(std::int64_t t, const char* fn) const {
 inline void stage_monitor::roll_to(std::int64_t t, const char* fn) {
   check_time(t, fn);
   if (!has_window_) {
-    // aligned: floor(t / W) · W, also for negative t
-    std::int64_t k = t / options_.window_ns;
-    if (t % options_.window_ns != 0 && t < 0) --k;
-    window_start_ = k * options_.window_ns;
+    // floor(t / step) · step, also for negative t
+    const auto align = [t](std::int64_t step) { return (t / step - (t % step != 0 && t < 0 ? 1 : 0)) * step; };
+    window_start_ = align(options_.window_ns);
     window_open_ = window_start_;
     has_window_ = true;
     // the rate meter's 5 s ticks start on a multiple of 5 s, so the meters of stages that
     // started at different times still merge (rate_meter::merge needs aligned ticks)
-    if (!request_meter_.started()) {
-      std::int64_t tk = t / rate_meter::tick_ns;
-      if (t % rate_meter::tick_ns != 0 && t < 0) --tk;
-      request_meter_ = rate_meter(tk * rate_meter::tick_ns);
-    }
+    if (!request_meter_.started()) request_meter_ = rate_meter(align(rate_meter::tick_ns));
   }
   while (t >= window_start_ + options_.window_ns) {
     const std::int64_t end = window_start_ + options_.window_ns;
