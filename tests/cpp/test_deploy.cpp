@@ -3,10 +3,17 @@
 // reference algorithm (the issue's three and the SMHasher verification strings); the split
 // and false-positive tests check binomial intervals; the rest is written by hand from the
 // documented semantics (statsmodels / scipy parity is in tests/python/test_deploy.py).
+// Output drift, per-arm latency / errors and the state bytes (DSSC v1 and v2, DSSR, DSMG,
+// DSRC) are checked against values worked by hand from the documented formulas and against
+// the golden shadow_comparator v1 file (tests/cpp/data/golden/README.md).
 
+#include <algorithm>
 #include <cmath>
-#include <random>
 #include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -411,4 +418,334 @@ TEST_CASE("ramp_controller: bad options are refused, naming the field", "[deploy
   o.failed_check_threshold = 1;
   ds::ramp_controller c(o);
   CHECK_THROWS_AS(c.next({101, false}), std::invalid_argument);
+}
+
+namespace deploy_test {
+
+using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
+
+/// The exact lower-rank quantile (numpy method='lower') of sorted values.
+double lower_quantile(const std::vector<double>& sorted, double q) {
+  return sorted[static_cast<std::size_t>(std::floor(q * static_cast<double>(sorted.size() - 1)))];
+}
+
+std::vector<std::uint8_t> read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  REQUIRE(f.good());
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace deploy_test
+
+TEST_CASE("shadow_comparator: output drift between the class distributions by hand", "[deploy][shadow][drift]") {
+  using namespace deploy_test;
+  for (std::uint32_t k : {3u, 4u}) {  // with k = 4 class 3 is never used: clipped in PSI, dropped in chi-square
+    ds::shadow_comparator_options o;
+    o.classes = k;
+    ds::shadow_comparator s(o);
+    CHECK_THROWS_AS(s.output_psi(), std::domain_error);
+    CHECK_THROWS_AS(s.output_chi2(), std::domain_error);
+    const auto add = [&](std::uint32_t l, std::uint32_t h, int times) {
+      for (int i = 0; i < times; ++i) s.add(l, h);
+    };
+    add(0, 0, 40);
+    add(0, 1, 10);
+    add(1, 1, 30);
+    add(2, 2, 20);
+    // live r = (0.5, 0.3, 0.2), shadow c = (0.4, 0.4, 0.2)
+    const double want_psi = 0.1 * std::log(1.25) + 0.1 * std::log(4.0 / 3);
+    CHECK_THAT(s.output_psi(), WithinRel(want_psi, 1e-13));
+    // 2 x 3 table [[50, 30, 20], [40, 40, 20]]: expected 45, 35, 20 in each row
+    const auto c = s.output_chi2();
+    const double x2 = 2 * (25.0 / 45 + 25.0 / 35);
+    CHECK_THAT(c.statistic, WithinRel(x2, 1e-13));
+    CHECK(c.df == 2);
+    CHECK_THAT(c.pvalue, WithinRel(std::exp(-x2 / 2), 1e-12));  // chi-square(2) survival = exp(-x / 2)
+  }
+  ds::shadow_comparator s;  // the shadow uses a class the live side never does
+  for (int i = 0; i < 5; ++i) {
+    s.add(0, 0);
+    s.add(0, 1);
+  }
+  const double eps = 1e-4;
+  CHECK_THAT(s.output_psi(), WithinRel((0.5 - 1) * std::log(0.5) + (0.5 - eps) * std::log(0.5 / eps), 1e-13));
+  CHECK_THAT(s.output_psi(0.01), WithinRel((0.5 - 1) * std::log(0.5) + (0.5 - 0.01) * std::log(0.5 / 0.01), 1e-13));
+  // [[10, 0], [5, 5]], expected 7.5, 2.5 per row; Yates: |o - e| - 0.5 = 2 everywhere
+  const double yates = 2 * (4 / 7.5 + 4 / 2.5);
+  CHECK_THAT(s.output_chi2().statistic, WithinRel(yates, 1e-13));
+  CHECK_THAT(s.output_chi2().pvalue, WithinRel(std::erfc(std::sqrt(yates / 2)), 1e-10));
+  CHECK_THAT(s.output_chi2(false).statistic, WithinRel(2 * (6.25 / 7.5 + 6.25 / 2.5), 1e-13));
+  CHECK_THROWS_AS(s.output_psi(0), std::invalid_argument);
+  ds::shadow_comparator same;  // one class on both sides: no difference
+  same.add(1, 1);
+  CHECK(same.output_psi() == 0);
+  CHECK(same.output_chi2().statistic == 0);
+  CHECK(same.output_chi2().pvalue == 1);
+}
+
+TEST_CASE("shadow arms: requests, errors and latency quantiles per arm", "[deploy][shadow][latency]") {
+  using namespace deploy_test;
+  ds::shadow_comparator s;
+  CHECK_THROWS_AS(s.stats(ds::shadow_arm::live), std::domain_error);
+  CHECK_THROWS_AS(s.latency_difference(0.5), std::domain_error);
+  std::vector<double> live, shadow;
+  for (int i = 100; i >= 1; --i) {  // arrival order does not matter
+    live.push_back(0.001 * i);
+    shadow.push_back(0.002 * i);
+    s.add_latency(ds::shadow_arm::live, 0.001 * i);
+  }
+  s.add_latencies(ds::shadow_arm::shadow, shadow.data(), shadow.size());
+  s.add_error(ds::shadow_arm::live, 2);
+  s.add_error(ds::shadow_arm::live);
+  std::sort(live.begin(), live.end());
+  std::sort(shadow.begin(), shadow.end());
+  const double alpha = 0.01;
+  const auto a = s.stats(ds::shadow_arm::live);
+  CHECK(a.requests == 103);
+  CHECK(a.errors == 3);
+  CHECK(a.latencies == 100);
+  CHECK(a.error_rate == 3.0 / 103);
+  CHECK_THAT(a.mean, WithinRel(0.0505, 1e-12));
+  CHECK_THAT(a.p50, WithinRel(lower_quantile(live, 0.5), alpha));
+  CHECK_THAT(a.p90, WithinRel(lower_quantile(live, 0.9), alpha));
+  CHECK_THAT(a.p99, WithinRel(lower_quantile(live, 0.99), alpha));
+  const auto b = s.stats(ds::shadow_arm::shadow);
+  CHECK(b.requests == 100);
+  CHECK(b.errors == 0);
+  CHECK(b.error_rate == 0);
+  for (double q : {0.5, 0.99}) {
+    const double want = lower_quantile(shadow, q) - lower_quantile(live, q);
+    CHECK_THAT(s.latency_difference(q),
+               WithinAbs(want, alpha * (lower_quantile(shadow, q) + lower_quantile(live, q))));
+  }
+  // an arm with errors only: counts, no latency (NaN quantiles, latency_difference refuses)
+  ds::shadow_regression r;
+  r.add_error(ds::shadow_arm::shadow);
+  r.add_latency(ds::shadow_arm::live, 0.25);
+  const auto e = r.stats(ds::shadow_arm::shadow);
+  CHECK(e.requests == 1);
+  CHECK(e.error_rate == 1);
+  CHECK(std::isnan(e.p50));
+  CHECK(r.stats(ds::shadow_arm::live).p50 == 0.25);  // one value: clamped to [min, max]
+  CHECK_THROWS_AS(r.latency_difference(0.5), std::domain_error);
+  // bad input: nothing recorded
+  CHECK_THROWS_AS(s.add_latency(ds::shadow_arm::live, -0.1), std::invalid_argument);
+  CHECK_THROWS_AS(s.add_latency(ds::shadow_arm::live, std::nan("")), std::invalid_argument);
+  CHECK_THROWS_AS(s.add_latency(ds::shadow_arm::live, HUGE_VAL), std::invalid_argument);
+  CHECK_THROWS_AS(s.add_latency(static_cast<ds::shadow_arm>(2), 0.1), std::invalid_argument);
+  CHECK_THROWS_AS(s.add_error(static_cast<ds::shadow_arm>(7)), std::invalid_argument);
+  const double bad[] = {0.1, -1};
+  CHECK_THROWS_AS(s.add_latencies(ds::shadow_arm::shadow, bad, 2), std::invalid_argument);
+  CHECK_THROWS_AS(s.latency_difference(1.5), std::invalid_argument);
+  CHECK(s.stats(ds::shadow_arm::live).requests == 103);
+  CHECK(s.stats(ds::shadow_arm::shadow).requests == 100);
+  try {
+    s.add_latency(ds::shadow_arm::live, -0.1);
+  } catch (const std::invalid_argument& ex) {
+    CHECK(std::string(ex.what()).find("shadow_comparator::add_latency: seconds") != std::string::npos);
+  }
+  CHECK(ds::parse_shadow_arm("shadow") == ds::shadow_arm::shadow);
+  CHECK_THROWS_AS(ds::parse_shadow_arm("canary"), std::invalid_argument);
+  ds::shadow_comparator_options bad_alpha;
+  bad_alpha.latency_accuracy = 1;
+  CHECK_THROWS_AS(ds::shadow_comparator(bad_alpha), std::invalid_argument);
+  CHECK_THROWS_AS(ds::shadow_regression(10, 0), std::invalid_argument);
+
+  // merge adds the arms exactly; different accuracies refuse and change nothing
+  ds::shadow_comparator t;
+  t.add_latency(ds::shadow_arm::shadow, 0.5);
+  t.add_error(ds::shadow_arm::shadow);
+  t.merge(s);
+  CHECK(t.stats(ds::shadow_arm::shadow).requests == 102);
+  CHECK(t.stats(ds::shadow_arm::shadow).errors == 1);
+  CHECK(t.arms().latency(ds::shadow_arm::shadow).max() == 0.5);
+  ds::shadow_comparator_options fine;
+  fine.latency_accuracy = 0.001;
+  ds::shadow_comparator u(fine);
+  u.add(0, 0);
+  CHECK_THROWS_AS(t.merge(u), std::invalid_argument);
+  CHECK(t.n() == 0);
+}
+
+TEST_CASE("shadow_comparator: the golden version 1 file decodes; version 2 keeps the arms", "[deploy][shadow][golden]") {
+  using namespace deploy_test;
+  const auto v1 = read_file(std::string(DRIFTSCOPE_TEST_DATA_DIR) + "/golden/shadow_comparator_v1.bin");
+  REQUIRE(v1.size() == 116);
+  const auto s = ds::shadow_comparator::deserialize(v1.data(), v1.size());
+  // the README's records, counted by hand in numpy
+  CHECK(s.classes() == 3);
+  CHECK(s.table() == std::vector<std::uint64_t>{80, 10, 10, 10, 80, 10, 10, 10, 80});
+  CHECK(s.labelled() == 75);
+  const auto acc = s.accuracy_difference();
+  CHECK(acc.live_accuracy == 25.0 / 75);
+  CHECK(acc.shadow_accuracy == 25.0 / 75);
+  CHECK(s.arms().requests(ds::shadow_arm::live) == 0);
+  CHECK(s.arms().latency_accuracy() == 0.01);
+  // the same records now: equal state; its bytes are version 2, the v1 bytes + the arm block
+  ds::shadow_comparator_options o;
+  o.classes = 3;
+  ds::shadow_comparator fresh(o);
+  for (std::uint32_t i = 0; i < 300; ++i) {
+    const std::uint32_t live = (7 * i) % 3, shadow = i % 5 != 0 ? live : (live + 1 + i % 2) % 3;
+    if (i % 4 == 0) fresh.add(live, shadow, (11 * i) % 3);
+    else fresh.add(live, shadow);
+  }
+  const auto v2 = fresh.serialize();
+  CHECK(s.serialize() == v2);
+  REQUIRE(v2.size() > v1.size());
+  CHECK(v2[5] == 2);
+  auto head = std::vector<std::uint8_t>(v2.begin(), v2.begin() + 116);
+  head[5] = 1;
+  CHECK(head == v1);
+
+  // version 2 with per-arm state round-trips and continues alike
+  for (std::uint32_t i = 0; i < 300; ++i) {
+    if (i % 10 != 9) fresh.add_latency(ds::shadow_arm::live, 0.001 * (1 + i % 17));
+    else fresh.add_error(ds::shadow_arm::live);
+  }
+  const auto b = fresh.serialize();
+  auto back = ds::shadow_comparator::deserialize(b.data(), b.size());
+  CHECK(back.serialize() == b);
+  CHECK(back.stats(ds::shadow_arm::live).errors == 30);
+  CHECK(back.stats(ds::shadow_arm::live).p90 == fresh.stats(ds::shadow_arm::live).p90);
+  auto bad = v1;
+  bad[5] = 3;
+  CHECK_THROWS_AS(ds::shadow_comparator::deserialize(bad.data(), bad.size()), std::invalid_argument);
+}
+
+TEST_CASE("shadow_regression: output drift of the kept window by hand", "[deploy][shadow][drift]") {
+  using namespace deploy_test;
+  ds::shadow_regression s(4);
+  CHECK_THROWS_AS(s.output_ks(), std::domain_error);
+  CHECK_THROWS_AS(s.output_psi(), std::domain_error);
+  s.add(100, -100);  // pushed out of the window by the last four
+  s.add(50, -50);
+  for (int i = 1; i <= 4; ++i) s.add(i, 4 + i);
+  CHECK(s.n() == 6);
+  CHECK(s.kept() == 4);
+  CHECK(s.kept_live() == std::vector<double>{1, 2, 3, 4});
+  CHECK(s.kept_shadow() == std::vector<double>{5, 6, 7, 8});
+  // separated samples: D = 1, exact p = 2 / C(8, 4)
+  const auto k = s.output_ks();
+  CHECK(k.statistic == 1);
+  CHECK_THAT(k.pvalue, WithinRel(2.0 / 70, 1e-12));
+  // edges 2.5, 6.5: live (2, 2, 0) / 4, shadow (0, 2, 2) / 4, each clipped at 1e-4
+  ds::psi_options po;
+  po.binning = ds::binning::explicit_edges({2.5, 6.5});
+  const double eps = 1e-4;
+  CHECK_THAT(s.output_psi(po), WithinRel(2 * (0.5 - eps) * std::log(0.5 / eps), 1e-13));
+  // the signed-rank test sees the window's differences (all 4): exact, R- = 0
+  CHECK(s.wilcoxon().n == 4);
+  CHECK_THAT(s.wilcoxon().pvalue, WithinRel(2.0 / 16, 1e-14));
+  // merge appends the other's window, oldest first, keeping the most recent 4
+  ds::shadow_regression t(3);
+  t.add(9, 9);
+  t.add(10, 10);
+  s.merge(t);
+  CHECK(s.kept_live() == std::vector<double>{3, 4, 9, 10});
+  CHECK(s.n() == 8);
+}
+
+TEST_CASE("shadow_regression, msprt_gate, ramp_controller: state bytes round-trip and continue alike",
+          "[deploy][serialize]") {
+  SECTION("shadow_regression") {
+    ds::shadow_regression s(16);
+    std::mt19937_64 rng(5);
+    std::normal_distribution<double> z;
+    for (int i = 0; i < 40; ++i) s.add(z(rng), z(rng) + 0.3, z(rng));
+    s.add_latency(ds::shadow_arm::live, 0.01);
+    s.add_error(ds::shadow_arm::shadow);
+    const auto b = s.serialize();
+    CHECK(std::string(b.begin(), b.begin() + 4) == "DSSR");
+    CHECK(b[4] == 50);
+    CHECK(b[5] == 1);
+    auto t = ds::shadow_regression::deserialize(b.data(), b.size());
+    CHECK(t.serialize() == b);
+    for (int i = 0; i < 10; ++i) {
+      const double l = z(rng), h = z(rng), y = z(rng);
+      s.add(l, h, y);
+      t.add(l, h, y);
+    }
+    CHECK(t.serialize() == s.serialize());
+    CHECK(t.wilcoxon().pvalue == s.wilcoxon().pvalue);
+    CHECK(t.loss_difference().dm_pvalue == s.loss_difference().dm_pvalue);
+    CHECK(t.window() == 16);
+  }
+  SECTION("msprt_gate") {
+    ds::msprt_options o;
+    o.tau2 = 0.5;
+    o.variance_b = 2;
+    ds::msprt_gate g(o);
+    const auto empty = g.serialize();
+    CHECK(empty.size() == ds::msprt_gate::serialized_bytes);
+    CHECK(ds::msprt_gate::deserialize(empty.data(), empty.size()).pvalue() == 1);
+    for (int i = 0; i < 30; ++i) {
+      g.add_a(0.1 * (i % 7));
+      g.add_b(0.1 * (i % 5) + 0.4);
+    }
+    const auto b = g.serialize();
+    CHECK(std::string(b.begin(), b.begin() + 4) == "DSMG");
+    CHECK(b[4] == 51);
+    auto h = ds::msprt_gate::deserialize(b.data(), b.size());
+    CHECK(h.serialize() == b);
+    CHECK(h.pvalue() == g.pvalue());
+    CHECK(h.likelihood_ratio() == g.likelihood_ratio());
+    CHECK(std::isnan(h.options().variance_a));
+    for (int i = 0; i < 10; ++i) {
+      g.add_b(-0.5);
+      h.add_b(-0.5);
+    }
+    CHECK(h.serialize() == g.serialize());
+    // a p above 1 / Lambda cannot be a running minimum
+    auto bad = b;
+    const double one = 1.0;
+    std::memcpy(bad.data() + 160, &one, 8);
+    if (g.pvalue() < 1) CHECK_THROWS_AS(ds::msprt_gate::deserialize(bad.data(), bad.size()), std::invalid_argument);
+  }
+  SECTION("ramp_controller") {
+    ds::ramp_options o;
+    o.step_weight = 10;
+    o.max_weight = 35;
+    o.intervals_per_step = 2;
+    o.failed_check_threshold = 2;
+    o.mirror_first = true;
+    ds::ramp_controller c(o);
+    const double scores[] = {99, 80, 99, 50, 99, 99, 99, 99, 99, 99, 99, 99};
+    for (std::size_t i = 0; i < 12; ++i) {
+      const auto b = c.serialize();
+      CHECK(b.size() == c.serialized_size_bytes());
+      auto d = ds::ramp_controller::deserialize(b.data(), b.size());
+      CHECK(d.serialize() == b);
+      CHECK(d.current_weight() == c.current_weight());
+      const ds::ramp_analysis a{scores[i], false};
+      const auto want = c.next(a);
+      const auto got = d.next(a);
+      CHECK(got.action == want.action);
+      CHECK(got.weight == want.weight);
+      CHECK(got.reason == want.reason);
+      if (c.finished()) break;
+    }
+    REQUIRE(c.finished());
+    const auto b = c.serialize();
+    auto d = ds::ramp_controller::deserialize(b.data(), b.size());
+    CHECK(d.finished());
+    CHECK_THROWS_AS(d.next({99, false}), std::logic_error);
+    ds::ramp_options steps;
+    steps.steps = {1, 5, 25};
+    ds::ramp_controller e(steps);
+    e.next({99, false});
+    const auto eb = e.serialize();
+    CHECK(eb.size() == 84 + 3 * 8);
+    CHECK(ds::ramp_controller::deserialize(eb.data(), eb.size()).current_weight() == 5);
+  }
+}
+
+TEST_CASE("ramp_options: a step_weight making more than max_steps weights is refused", "[deploy][ramp]") {
+  ds::ramp_options o;
+  o.step_weight = 1e-9;
+  o.max_weight = 50;
+  CHECK_THROWS_AS(ds::ramp_controller(o), std::invalid_argument);
+  o.step_weight = 0.01;  // 5000 steps: allowed
+  CHECK(ds::ramp_controller(o).weights().size() == 5000);
 }

@@ -1,5 +1,5 @@
 // Robustness of every monitoring serialization format (DSFM, DSCM, DSMR, DSRT, DSLS, DSHL,
-// DSFI, DSAR, DSAT, DSSG, DSPM, and the deployment's DSSC): bytes round-trip to the same
+// DSFI, DSAR, DSAT, DSSG, DSPM, and the deployment's DSSC, DSSR, DSMG, DSRC): bytes round-trip to the same
 // bytes; every truncation throws std::out_of_range or std::invalid_argument; any single
 // flipped byte (every position, two patterns) either throws one of those or yields an object
 // whose own bytes deserialize again (never a crash or a sanitizer report: this file runs
@@ -13,7 +13,10 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "driftscope/deploy/msprt.hpp"
+#include "driftscope/deploy/ramp_controller.hpp"
 #include "driftscope/deploy/shadow_comparator.hpp"
+#include "driftscope/deploy/shadow_regression.hpp"
 #include "driftscope/monitor/pipeline_monitor.hpp"
 
 namespace ds = driftscope;
@@ -117,6 +120,48 @@ TEST_CASE("monitoring formats survive truncation and flipped bytes", "[serialize
   sc.add(1, 1, 0);
   sc.add(0, 0);
   check_format("DSSC", sc.serialize(), roundtrip_of<ds::shadow_comparator>());
+  for (int i = 1; i < 12; ++i) sc.add_latency(ds::shadow_arm::live, 0.003 * i);
+  sc.add_latency(ds::shadow_arm::shadow, 0);
+  sc.add_latency(ds::shadow_arm::shadow, 0.02);
+  sc.add_error(ds::shadow_arm::shadow, 2);
+  check_format("DSSC v2 with arms", sc.serialize(), roundtrip_of<ds::shadow_comparator>());
+}
+
+TEST_CASE("deployment state formats survive truncation and flipped bytes", "[serialize][deploy]") {
+  ds::shadow_regression sr(4);
+  for (int i = 0; i < 6; ++i) sr.add(i * 0.5, i * 0.25 + 1, i % 2 ? 1.0 : 2.0);
+  sr.add_latency(ds::shadow_arm::live, 0.01);
+  sr.add_latency(ds::shadow_arm::shadow, 0.03);
+  sr.add_error(ds::shadow_arm::live);
+  check_format("DSSR", sr.serialize(), roundtrip_of<ds::shadow_regression>());
+  check_format("DSSR empty", ds::shadow_regression(3).serialize(), roundtrip_of<ds::shadow_regression>());
+
+  ds::msprt_options mo;
+  mo.variance_a = 0.25;
+  ds::msprt_gate g(mo);
+  for (int i = 0; i < 8; ++i) {
+    g.add_a(i % 3);
+    g.add_b(i % 4 + 0.5);
+  }
+  check_format("DSMG", g.serialize(), roundtrip_of<ds::msprt_gate>());
+  check_format("DSMG empty", ds::msprt_gate().serialize(), roundtrip_of<ds::msprt_gate>());
+
+  ds::ramp_options ro;
+  ro.steps = {1, 5, 25};
+  ro.mirror_first = true;
+  ro.failed_check_threshold = 3;
+  ds::ramp_controller c(ro);
+  c.next({99, false});
+  c.next({10, false});
+  c.next({99, false});
+  check_format("DSRC", c.serialize(), roundtrip_of<ds::ramp_controller>());
+  ds::ramp_options bg;
+  bg.step_weight = 0;
+  bg.blue_green_iterations = 2;
+  ds::ramp_controller b(bg);
+  b.next({99, false});
+  b.next({99, false});  // promoted
+  check_format("DSRC blue-green promoted", b.serialize(), roundtrip_of<ds::ramp_controller>());
 }
 
 TEST_CASE("stage and pipeline state formats survive truncation and flipped bytes", "[serialize][monitor]") {

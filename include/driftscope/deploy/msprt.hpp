@@ -22,8 +22,24 @@
 ///
 /// O(1) per value (Welford moments per arm), mergeable (moments; the running minimum of two
 /// gates' histories is not the history of their union, so a merged gate restarts its
-/// minimum at the merged statistic).
+/// minimum at the merged statistic). Memory: two 48-byte moments, the options, Λ and p.
+///
+/// ## Serialized format (version 1), little-endian, 168 bytes
+/// | size | field                                                              |
+/// |------|--------------------------------------------------------------------|
+/// | 8    | preamble "DSMG", family 51, version 1, flags 0, reserved 0         |
+/// | 8    | tau2 (f64)                                                         |
+/// | 8    | theta0 (f64)                                                       |
+/// | 8    | alpha (f64)                                                        |
+/// | 8    | variance_a (f64; NaN = the sample variance)                        |
+/// | 8    | variance_b (f64; NaN = the sample variance)                        |
+/// | 56   | arm A's moments ("DSMO", no missing values)                        |
+/// | 56   | arm B's moments ("DSMO", no missing values)                        |
+/// | 8    | p: the running minimum of 1/Λ (f64, in [0, 1])                     |
+/// Λ is not stored: it is recomputed from the moments (the same arithmetic as update()), and
+/// deserialize() refuses a p above min(1, 1/Λ) — a running minimum includes the last value.
 
+#include <driftscope/core/bytes.hpp>
 #include <driftscope/core/error.hpp>
 #include <driftscope/sketch/moments.hpp>
 
@@ -31,6 +47,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 namespace driftscope {
 
@@ -56,6 +73,10 @@ struct msprt_options {
 /// @brief Always-valid sequential test of two arms' means (see the file comment).
 class msprt_gate {
  public:
+  static constexpr std::uint8_t serial_family = 51;
+  static constexpr std::uint8_t serial_version = 1;
+  static constexpr std::size_t serialized_bytes = 168;
+
   /// @throws std::invalid_argument for invalid options.
   explicit msprt_gate(msprt_options options = {}) : options_((options.validate("msprt_gate"), options)) {}
 
@@ -95,6 +116,58 @@ class msprt_gate {
     update();
   }
 
+  std::size_t serialized_size_bytes() const noexcept { return serialized_bytes; }
+
+  std::vector<std::uint8_t> serialize() const {
+    std::vector<std::uint8_t> out;
+    out.reserve(serialized_bytes);
+    detail::byte_writer w(out);
+    detail::write_preamble(w, "DSMG", serial_family, serial_version);
+    w.put_zeros(2);
+    for (double v : {options_.tau2, options_.theta0, options_.alpha, options_.variance_a, options_.variance_b}) w.put(v);
+    for (const moments* m : {&a_, &b_}) {
+      const std::vector<std::uint8_t> b = m->serialize();
+      w.put_array(b.data(), b.size());
+    }
+    w.put(p_);
+    return out;
+  }
+
+  /// @throws std::out_of_range (truncated), std::invalid_argument (corrupt: options, moments,
+  /// missing values, a p outside [0, 1] or above 1/Λ, trailing bytes).
+  static msprt_gate deserialize(const void* data, std::size_t size) {
+    static constexpr const char* fn = "msprt_gate::deserialize";
+    detail::byte_reader rd(data, size, fn);
+    detail::read_preamble(rd, "DSMG", serial_family, serial_version, fn, "msprt_gate");
+    if (rd.get<std::uint8_t>("flags") != 0 || rd.get<std::uint8_t>("reserved") != 0)
+      detail::throw_invalid_argument("{}: flag bytes must be 0", fn);
+    msprt_options o;
+    o.tau2 = rd.get<double>("tau2");
+    o.theta0 = rd.get<double>("theta0");
+    o.alpha = rd.get<double>("alpha");
+    o.variance_a = rd.get<double>("variance_a");
+    o.variance_b = rd.get<double>("variance_b");
+    o.validate(fn);
+    msprt_gate g(o);
+    for (moments* m : {&g.a_, &g.b_}) {
+      rd.require(moments::serialized_bytes, "moments");
+      *m = moments::deserialize(static_cast<const std::uint8_t*>(data) + rd.position(), moments::serialized_bytes);
+      rd.skip(moments::serialized_bytes, "moments");
+      if (m->missing() != 0) detail::throw_invalid_argument("{}: an arm counts {} missing values", fn, m->missing());
+      if (m->count() > 0 && !(std::isfinite(m->min()) && std::isfinite(m->max())))
+        detail::throw_invalid_argument("{}: an arm holds values that are not finite", fn);
+    }
+    const double p = rd.get<double>("p");
+    if (rd.remaining() != 0) detail::throw_invalid_argument("{}: {} trailing bytes", fn, rd.remaining());
+    const double ll = g.log_lambda();
+    if (!std::isnan(ll)) g.lambda_ = std::exp(ll);
+    const double bound = std::isnan(ll) ? 1.0 : std::min(1.0, std::exp(-ll));
+    if (!(p >= 0 && p <= bound))
+      detail::throw_invalid_argument("{}: p must be in [0, min(1, 1/likelihood ratio) = {}], got {}", fn, bound, p);
+    g.p_ = p;
+    return g;
+  }
+
  private:
   void add(moments& arm, const double* x, std::size_t n, const char* fn) {
     for (std::size_t i = 0; i < n; ++i)
@@ -103,16 +176,22 @@ class msprt_gate {
     arm.update_many(x, n);
     update();
   }
-  void update() {
-    if (a_.count() < 2 || b_.count() < 2) return;
+  /// log Λ of the current moments, NaN while undefined (an arm with fewer than 2 values, or
+  /// both arms constant so far: no evidence either way).
+  double log_lambda() const {
+    if (a_.count() < 2 || b_.count() < 2) return std::numeric_limits<double>::quiet_NaN();
     const double va = std::isnan(options_.variance_a) ? a_.variance(1) : options_.variance_a;
     const double vb = std::isnan(options_.variance_b) ? b_.variance(1) : options_.variance_b;
     const double v = va / static_cast<double>(a_.count()) + vb / static_cast<double>(b_.count());
-    if (!(v > 0)) return;  // both arms constant so far: no evidence either way
+    if (!(v > 0)) return std::numeric_limits<double>::quiet_NaN();
     const double t2 = options_.tau2, d = b_.mean() - a_.mean() - options_.theta0;
-    const double log_lambda = 0.5 * std::log(v / (v + t2)) + t2 * d * d / (2 * v * (v + t2));
-    lambda_ = std::exp(log_lambda);
-    p_ = std::min(p_, std::min(1.0, std::exp(-log_lambda)));
+    return 0.5 * std::log(v / (v + t2)) + t2 * d * d / (2 * v * (v + t2));
+  }
+  void update() {
+    const double ll = log_lambda();
+    if (std::isnan(ll)) return;
+    lambda_ = std::exp(ll);
+    p_ = std::min(p_, std::min(1.0, std::exp(-ll)));
   }
 
   msprt_options options_;

@@ -25,7 +25,33 @@
 /// reach `failed_check_threshold`, the decision is rollback (weight 0, finished). A passed
 /// interval that completes its step advances to the next weight, or promotes after the last
 /// (weight 100, finished). After a terminal decision next() throws std::logic_error.
+///
+/// ## Serialized format (version 1), little-endian, 84 + 8 S bytes
+/// | size | field                                                                 |
+/// |------|-----------------------------------------------------------------------|
+/// | 8    | preamble "DSRC", family 52, version 1, flags 0, reserved 0            |
+/// | 4    | S: explicit steps (u32)                                               |
+/// | 8 S  | steps (f64)                                                           |
+/// | 8    | step_weight (f64)                                                     |
+/// | 8    | max_weight (f64)                                                      |
+/// | 4    | intervals_per_step (u32)                                              |
+/// | 4    | failed_check_threshold (u32)                                          |
+/// | 4    | blue_green_iterations (u32)                                           |
+/// | 1    | mirror_first (0 / 1)                                                  |
+/// | 1    | finished (0 / 1)                                                      |
+/// | 1    | the terminal action: 1 hold (running), 2 promote, 3 rollback          |
+/// | 1    | reserved 0                                                            |
+/// | 8    | pass_score (f64)                                                      |
+/// | 8    | marginal_score (f64)                                                  |
+/// | 8    | stage (i64: −1 the mirrored / blue-green preview, else the index of the current weight) |
+/// | 4    | intervals passed at this stage (u32, below the stage's intervals)     |
+/// | 4    | failed checks (u32)                                                   |
+/// | 8    | analysis intervals so far (u64)                                       |
+/// deserialize() validates the options as the constructor does and the state against them
+/// (stage in range, −1 only with a preview stage, counters consistent with finished and the
+/// action), so a decoded controller continues exactly as the original would.
 
+#include <driftscope/core/bytes.hpp>
 #include <driftscope/core/error.hpp>
 
 #include <cmath>
@@ -51,6 +77,9 @@ struct ramp_options {
   double pass_score = 95;                 ///< score >= pass_score passes
   double marginal_score = 75;             ///< score < marginal_score fails; in between: hold
 
+  /// The most canary weights a ramp may have (explicit or from step_weight / max_weight).
+  static constexpr std::size_t max_steps = 10000;
+
   /// @throws std::invalid_argument naming `fn` and the field.
   void validate(const char* fn = "ramp_options") const {
     const auto percent = [&](double w, const char* what) {
@@ -64,9 +93,14 @@ struct ramp_options {
         detail::throw_invalid_argument("{}: steps must increase, got {} after {} at index {}", fn, steps[i],
                                        steps[i - 1], i);
     }
+    if (steps.size() > max_steps)
+      detail::throw_invalid_argument("{}: at most {} steps, got {}", fn, max_steps, steps.size());
     if (steps.empty()) {
       percent(step_weight, "step_weight");
       percent(max_weight, "max_weight");
+      if (step_weight > 0 && max_weight / step_weight > static_cast<double>(max_steps))
+        detail::throw_invalid_argument("{}: step_weight {} makes more than {} steps up to max_weight {}", fn,
+                                       step_weight, max_steps, max_weight);
       if (step_weight == 0 && blue_green_iterations == 0)
         detail::throw_invalid_argument(
             "{}: no steps: give steps, a step_weight > 0 with max_weight, or blue_green_iterations > 0", fn);
@@ -122,6 +156,9 @@ struct ramp_decision {
 /// @brief The canary ramp state machine (see the file comment).
 class ramp_controller {
  public:
+  static constexpr std::uint8_t serial_family = 52;
+  static constexpr std::uint8_t serial_version = 1;
+
   /// @throws std::invalid_argument for invalid options.
   explicit ramp_controller(ramp_options options)
       : options_((options.validate("ramp_controller"), std::move(options))), weights_(options_.weights()) {
@@ -206,6 +243,95 @@ class ramp_controller {
   double current_weight() const noexcept { return stage_ < 0 ? 0.0 : weights_[static_cast<std::size_t>(stage_)]; }
   const std::vector<double>& weights() const noexcept { return weights_; }
   const ramp_options& options() const noexcept { return options_; }
+
+  std::size_t serialized_size_bytes() const noexcept { return 84 + 8 * options_.steps.size(); }
+
+  std::vector<std::uint8_t> serialize() const {
+    std::vector<std::uint8_t> out;
+    out.reserve(serialized_size_bytes());
+    detail::byte_writer w(out);
+    detail::write_preamble(w, "DSRC", serial_family, serial_version);
+    w.put_zeros(2);
+    w.put(static_cast<std::uint32_t>(options_.steps.size()));
+    w.put_array(options_.steps.data(), options_.steps.size());
+    w.put(options_.step_weight);
+    w.put(options_.max_weight);
+    w.put(options_.intervals_per_step);
+    w.put(options_.failed_check_threshold);
+    w.put(options_.blue_green_iterations);
+    w.put(static_cast<std::uint8_t>(options_.mirror_first));
+    w.put(static_cast<std::uint8_t>(finished_));
+    w.put(static_cast<std::uint8_t>(last_));
+    w.put_zeros(1);
+    w.put(options_.pass_score);
+    w.put(options_.marginal_score);
+    w.put(static_cast<std::int64_t>(stage_));
+    w.put(passed_in_stage_);
+    w.put(failed_checks_);
+    w.put(interval_);
+    return out;
+  }
+
+  /// @throws std::out_of_range (truncated), std::invalid_argument (corrupt options or state).
+  static ramp_controller deserialize(const void* data, std::size_t size) {
+    static constexpr const char* fn = "ramp_controller::deserialize";
+    detail::byte_reader rd(data, size, fn);
+    detail::read_preamble(rd, "DSRC", serial_family, serial_version, fn, "ramp_controller");
+    if (rd.get<std::uint8_t>("flags") != 0 || rd.get<std::uint8_t>("reserved") != 0)
+      detail::throw_invalid_argument("{}: flag bytes must be 0", fn);
+    ramp_options o;
+    const auto n_steps = rd.get<std::uint32_t>("steps");
+    if (n_steps > ramp_options::max_steps)
+      detail::throw_invalid_argument("{}: at most {} steps, got {}", fn, ramp_options::max_steps, n_steps);
+    rd.require_array(n_steps, 8, "steps");
+    o.steps.resize(n_steps);
+    rd.get_array(o.steps.data(), o.steps.size(), "steps");
+    o.step_weight = rd.get<double>("step_weight");
+    o.max_weight = rd.get<double>("max_weight");
+    o.intervals_per_step = rd.get<std::uint32_t>("intervals_per_step");
+    o.failed_check_threshold = rd.get<std::uint32_t>("failed_check_threshold");
+    o.blue_green_iterations = rd.get<std::uint32_t>("blue_green_iterations");
+    const auto flag = [&](const char* what) {
+      const auto v = rd.get<std::uint8_t>(what);
+      if (v > 1) detail::throw_invalid_argument("{}: {} must be 0 or 1, got {}", fn, what, v);
+      return v == 1;
+    };
+    o.mirror_first = flag("mirror_first");
+    const bool finished = flag("finished");
+    const auto last = rd.get<std::uint8_t>("action");
+    if (last < 1 || last > 3) detail::throw_invalid_argument("{}: action must be 1..3, got {}", fn, last);
+    if (rd.get<std::uint8_t>("reserved") != 0) detail::throw_invalid_argument("{}: reserved byte must be 0", fn);
+    o.pass_score = rd.get<double>("pass_score");
+    o.marginal_score = rd.get<double>("marginal_score");
+    o.validate(fn);
+    ramp_controller c(std::move(o));
+    const auto stage = rd.get<std::int64_t>("stage");
+    c.passed_in_stage_ = rd.get<std::uint32_t>("passed intervals");
+    c.failed_checks_ = rd.get<std::uint32_t>("failed checks");
+    c.interval_ = rd.get<std::uint64_t>("intervals");
+    if (rd.remaining() != 0) detail::throw_invalid_argument("{}: {} trailing bytes", fn, rd.remaining());
+    const auto n_weights = static_cast<std::int64_t>(c.weights_.size());
+    const bool preview = c.options_.mirror_first || n_weights == 0;
+    const std::int64_t lowest = preview ? -1 : 0, highest = n_weights == 0 ? -1 : n_weights - 1;
+    if (stage < lowest || stage > highest)
+      detail::throw_invalid_argument("{}: stage {} is outside [{}, {}]", fn, stage, lowest, highest);
+    c.stage_ = static_cast<long>(stage);
+    c.finished_ = finished;
+    c.last_ = static_cast<ramp_action>(last);
+    const std::uint32_t threshold = c.options_.failed_check_threshold;
+    bool ok = c.passed_in_stage_ < c.stage_intervals() &&
+              static_cast<std::uint64_t>(c.failed_checks_) + c.passed_in_stage_ <= c.interval_;
+    if (!finished) ok = ok && c.last_ == ramp_action::hold && c.failed_checks_ < threshold;
+    else if (c.last_ == ramp_action::rollback) ok = ok && c.failed_checks_ == threshold;
+    else if (c.last_ == ramp_action::promote)
+      ok = ok && c.failed_checks_ < threshold && c.passed_in_stage_ == 0 && stage == highest;
+    else ok = false;
+    if (!ok)
+      detail::throw_invalid_argument(
+          "{}: inconsistent state (finished {}, action {}, {} passed at stage {}, {} failed checks of {}, {} intervals)",
+          fn, finished, to_string(c.last_), c.passed_in_stage_, stage, c.failed_checks_, threshold, c.interval_);
+    return c;
+  }
 
  private:
   bool mirroring() const noexcept { return stage_ < 0 && options_.mirror_first; }

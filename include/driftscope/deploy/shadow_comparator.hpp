@@ -20,6 +20,19 @@
 /// | symmetry()             | Bowker: Σ_{i<j} (t_ij − t_ji)² / (t_ij + t_ji), df = k(k − 1)/2 | SquareTable(shift_zeros=False).symmetry() |
 /// | homogeneity()          | Stuart–Maxwell: n d' V⁻¹ d over the first k − 1 categories, d = c − r, V_ii = r_i + c_i − 2p_ii, V_ij = −(p_ij + p_ji); df = k − 1 | SquareTable(shift_zeros=False).homogeneity() |
 /// | accuracy_difference()  | shadow accuracy − live accuracy; McNemar (exact) on the 2 × 2 table of (live correct, shadow correct) | statsmodels mcnemar |
+/// | output_psi(ε)          | PSI of the shadow's class distribution c (column marginals / n) against the live one's r (row marginals / n), each proportion clipped from below at ε: Σ (c_i − r_i) ln(c_i / r_i) | psi_counts(rows, columns, k, ε) (stats/psi.hpp's convention: empty classes are clipped, not dropped) |
+/// | output_chi2(correction)| χ² test of homogeneity of the 2 × k' table (live marginal; shadow marginal), k' the classes either side used; Yates' correction when k' = 2 | scipy.stats.chi2_contingency on that table |
+/// output_chi2 treats the two marginals as independent samples, as a monitor comparing two
+/// separate streams would; here every request is in both, so it is conservative when the
+/// sides agree often — homogeneity() (Stuart–Maxwell) is the paired test of the same
+/// hypothesis. Both drift queries are O(k), allocating two k-vectors; fewer than 2 classes
+/// used by either side (k' < 2) gives χ² = 0, p = 1, df = 0.
+///
+/// Latency and errors per arm (`add_latency(arm, seconds)`, `add_error(arm)`, `stats(arm)`,
+/// `latency_difference(q)`): see deploy/shadow_arms.hpp — requests, errors, error rate,
+/// latency mean / p50 / p90 / p99 (DDSketch, relative error `latency_accuracy`), and the
+/// difference of the arms' latency quantiles.
+///
 /// Edge cases give defined values, never NaN crashes: no disagreement → McNemar / Bowker /
 /// Stuart–Maxwell statistic 0 and p-value 1; p_e = 1 (both sides always say the same single
 /// class) → κ = NaN is avoided: κ is defined as 1 when p_o = 1 and 0 otherwise, with SE 0;
@@ -32,22 +45,27 @@
 /// (`pending_capacity`, oldest evicted first and counted in `evicted()`); a label for an id
 /// that is not pending is refused (std::invalid_argument naming the id).
 ///
-/// Memory: k² + 4 counters, plus the pending records (id + two classes each). Cost: O(1) per
-/// record; the tests O(k²) (Stuart–Maxwell O(k³)). Mergeable (same k; pending records are
-/// not merged) and serializable (format below; pending records are not kept).
+/// Memory: k² + 4 counters, plus the pending records (id + two classes each), plus the
+/// per-arm state (two latency sketches: at most 2 × 16 KiB, typically ~2 KiB each). Cost:
+/// O(1) per record and per latency; the tests O(k²) (Stuart–Maxwell O(k³)). Mergeable
+/// (same k and latency_accuracy; pending records are not merged) and serializable (format
+/// below; pending records are not kept).
 ///
-/// ## Serialized format (version 1), little-endian
+/// ## Serialized format (version 2; version 1 is still read), little-endian
 /// | size      | field                                                     |
 /// |-----------|-----------------------------------------------------------|
-/// | 8         | preamble "DSSC", family 49, version 1, flags 0, reserved 0 |
+/// | 8         | preamble "DSSC", family 49, version 2 (or 1), flags 0, reserved 0 |
 /// | 4         | classes k (u32, 2..65535)                                  |
 /// | 8 k²      | decision table, row-major (u64)                            |
 /// | 8 × 4     | labelled records by (live correct, shadow correct): (0,0), (0,1), (1,0), (1,1) (u64) |
+/// | variable  | version 2 only: the per-arm block of deploy/shadow_arms.hpp (errors, then each arm's latency_sketch bytes with a u32 size). A version 1 buffer decodes with empty arms at the default latency_accuracy 0.01 |
 
 #include <driftscope/core/bytes.hpp>
 #include <driftscope/core/error.hpp>
+#include <driftscope/deploy/shadow_arms.hpp>
 #include <driftscope/monitor/ratio_metric.hpp>
 #include <driftscope/stats/chi2_contingency.hpp>
+#include <driftscope/stats/psi.hpp>
 
 #include <Eigen/Dense>
 #include <boost/math/distributions/binomial.hpp>
@@ -56,6 +74,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -97,10 +116,14 @@ struct accuracy_difference_result {
 struct shadow_comparator_options {
   std::uint32_t classes = 2;             ///< k, in [2, 65535]
   std::size_t pending_capacity = 100000; ///< records waiting for their label
+  double latency_accuracy = 0.01;        ///< α of the per-arm latency sketches, in [1e-6, 1)
 
   void validate(const char* fn = "shadow_comparator_options") const {
     if (classes < 2 || classes > 65535)
       detail::throw_invalid_argument("{}: classes must be in [2, 65535], got {}", fn, classes);
+    if (!(latency_accuracy >= latency_sketch::min_relative_accuracy && latency_accuracy < 1))
+      detail::throw_invalid_argument("{}: latency_accuracy must be in [{}, 1), got {}", fn,
+                                     latency_sketch::min_relative_accuracy, latency_accuracy);
   }
 };
 
@@ -108,12 +131,16 @@ struct shadow_comparator_options {
 class shadow_comparator {
  public:
   static constexpr std::uint8_t serial_family = 49;
-  static constexpr std::uint8_t serial_version = 1;
+  static constexpr std::uint8_t serial_version = 2;
+  /// The oldest format version deserialize() reads.
+  static constexpr std::uint8_t serial_version_min = 1;
 
-  /// @throws std::invalid_argument for classes outside [2, 65535].
+  /// @throws std::invalid_argument for classes outside [2, 65535] or a latency_accuracy
+  /// outside [1e-6, 1).
   explicit shadow_comparator(shadow_comparator_options options = {})
       : options_((options.validate("shadow_comparator"), options)),
-        table_(static_cast<std::size_t>(options_.classes) * options_.classes, 0) {}
+        table_(static_cast<std::size_t>(options_.classes) * options_.classes, 0),
+        arms_(options_.latency_accuracy, "shadow_comparator") {}
 
   std::uint32_t classes() const noexcept { return options_.classes; }
 
@@ -327,12 +354,74 @@ class shadow_comparator {
     return out;
   }
 
-  /// @brief Adds `other`'s counts (same k); pending records are not merged.
-  /// @throws std::invalid_argument when k differs.
+  // --- output drift between the arms ------------------------------------------------
+
+  /// @brief PSI of the shadow's class distribution against the live one's (see the table in
+  /// the file comment; = psi_counts(row marginals, column marginals, k, epsilon)).
+  /// @throws std::invalid_argument unless 0 < epsilon < 1; std::domain_error when empty.
+  double output_psi(double epsilon = 1e-4) const {
+    detail::check_epsilon(epsilon, "shadow_comparator::output_psi");
+    const double nn = static_cast<double>(nonempty("output_psi"));
+    std::vector<std::uint64_t> r, c;
+    marginals(r, c);
+    return detail::psi_from_counts(r.data(), nn, c.data(), nn, r.size(), epsilon);
+  }
+
+  /// @brief χ² test of homogeneity of the live and shadow class distributions, treating them
+  /// as independent samples (scipy.stats.chi2_contingency on the 2 × k' table of the
+  /// marginals, classes neither side used dropped; Yates' correction when k' = 2 and
+  /// `correction`). The paired test is homogeneity(). @throws std::domain_error when empty.
+  shadow_test_result output_chi2(bool correction = true) const {
+    nonempty("output_chi2");
+    std::vector<std::uint64_t> r, c;
+    marginals(r, c);
+    std::vector<double> t;  // 2 x k', row-major: row 0 live, row 1 shadow
+    for (std::size_t i = 0; i < r.size(); ++i)
+      if (r[i] + c[i] > 0) t.push_back(static_cast<double>(r[i]));
+    const std::size_t used = t.size();
+    shadow_test_result out;
+    if (used < 2) return out;  // one class only, on both sides: no difference
+    for (std::size_t i = 0; i < r.size(); ++i)
+      if (r[i] + c[i] > 0) t.push_back(static_cast<double>(c[i]));
+    chi2_contingency_options o;
+    o.correction = correction;
+    const chi2_contingency_result x = chi2_contingency(t.data(), 2, used, o);
+    out.statistic = x.statistic;
+    out.pvalue = x.pvalue;
+    out.df = static_cast<double>(x.dof);
+    return out;
+  }
+
+  // --- latency and errors per arm (deploy/shadow_arms.hpp) -------------------------
+
+  /// @brief One request answered by `arm` in `seconds`. O(1), no allocation once the
+  /// arm's sketch covers the values.
+  /// @throws std::invalid_argument for an unknown arm or a NaN, negative or infinite latency.
+  void add_latency(shadow_arm arm, double seconds) { arms_.add_latency(arm, seconds, "shadow_comparator::add_latency"); }
+  /// @brief `n` latencies of `arm`, all or nothing. @throws std::invalid_argument naming the first bad index.
+  void add_latencies(shadow_arm arm, const double* seconds, std::size_t n) {
+    arms_.add_latencies(arm, seconds, n, "shadow_comparator::add_latencies");
+  }
+  /// @brief `count` requests `arm` failed (recorded without a latency). O(1).
+  /// @throws std::invalid_argument for an unknown arm.
+  void add_error(shadow_arm arm, std::uint64_t count = 1) { arms_.add_error(arm, count, "shadow_comparator::add_error"); }
+  /// @brief Requests, errors, error rate, latency mean / p50 / p90 / p99 of `arm`.
+  /// @throws std::domain_error when the arm has no request.
+  arm_stats stats(shadow_arm arm) const { return arms_.stats(arm, "shadow_comparator::stats"); }
+  /// @brief Shadow's latency q-quantile − live's (within α (x_live + x_shadow)).
+  /// @throws std::invalid_argument for q outside [0, 1]; std::domain_error when an arm has no latency.
+  double latency_difference(double q) const { return arms_.latency_difference(q, "shadow_comparator::latency_difference"); }
+  /// The per-arm state (latency sketches, requests, errors).
+  const shadow_arms& arms() const noexcept { return arms_; }
+
+  /// @brief Adds `other`'s counts and per-arm state (same k and latency_accuracy); pending
+  /// records are not merged.
+  /// @throws std::invalid_argument when k or the latency accuracy differs (nothing changed).
   void merge(const shadow_comparator& other) {
     if (other.options_.classes != options_.classes)
       detail::throw_invalid_argument("shadow_comparator::merge: other has {} classes, this has {}",
                                      other.options_.classes, options_.classes);
+    arms_.merge(other.arms_, "shadow_comparator::merge");
     for (std::size_t i = 0; i < table_.size(); ++i) table_[i] += other.table_[i];
     for (std::size_t i = 0; i < 4; ++i) correct_[i] += other.correct_[i];
   }
@@ -345,14 +434,26 @@ class shadow_comparator {
     w.put(options_.classes);
     w.put_array(table_.data(), table_.size());
     w.put_array(correct_.data(), correct_.size());
+    arms_.write(w);
     return out;
   }
 
+  /// @brief Reads format version 2, or version 1 (then the arms are empty, with the
+  /// default latency_accuracy).
   /// @throws std::out_of_range (truncated), std::invalid_argument (corrupt).
   static shadow_comparator deserialize(const void* data, std::size_t size) {
     static constexpr const char* fn = "shadow_comparator::deserialize";
     detail::byte_reader rd(data, size, fn);
-    detail::read_preamble(rd, "DSSC", serial_family, serial_version, fn, "shadow_comparator");
+    char magic[4];
+    for (char& ch : magic) ch = static_cast<char>(rd.get<std::uint8_t>("magic"));
+    if (std::memcmp(magic, "DSSC", 4) != 0)
+      detail::throw_invalid_argument("{}: bad magic, not a serialized shadow_comparator", fn);
+    const auto family = rd.get<std::uint8_t>("family id");
+    if (family != serial_family) detail::throw_invalid_argument("{}: family id must be {}, got {}", fn, serial_family, family);
+    const auto version = rd.get<std::uint8_t>("version");
+    if (version < serial_version_min || version > serial_version)
+      detail::throw_invalid_argument("{}: unsupported format version {} (this build reads versions {} to {})", fn,
+                                     version, serial_version_min, serial_version);
     if (rd.get<std::uint8_t>("flags") != 0 || rd.get<std::uint8_t>("reserved") != 0)
       detail::throw_invalid_argument("{}: flag bytes must be 0", fn);
     shadow_comparator_options o;
@@ -363,6 +464,10 @@ class shadow_comparator {
     shadow_comparator s(o);
     rd.get_array(s.table_.data(), s.table_.size(), "table");
     rd.get_array(s.correct_.data(), s.correct_.size(), "labelled counts");
+    if (version >= 2) {
+      s.arms_ = shadow_arms::read(rd, data, fn);
+      s.options_.latency_accuracy = s.arms_.latency_accuracy();
+    }
     if (rd.remaining() != 0) detail::throw_invalid_argument("{}: {} trailing bytes", fn, rd.remaining());
     long double total = 0, labelled = 0;
     for (auto v : s.table_) total += v;
@@ -381,6 +486,16 @@ class shadow_comparator {
   void check(std::uint32_t c, const char* side) const {
     if (c >= options_.classes)
       detail::throw_invalid_argument("shadow_comparator: {} class {} is outside [0, {})", side, c, options_.classes);
+  }
+  void marginals(std::vector<std::uint64_t>& rows, std::vector<std::uint64_t>& cols) const {
+    const std::size_t k = options_.classes;
+    rows.assign(k, 0);
+    cols.assign(k, 0);
+    for (std::size_t i = 0; i < k; ++i)
+      for (std::size_t j = 0; j < k; ++j) {
+        rows[i] += table_[i * k + j];
+        cols[j] += table_[i * k + j];
+      }
   }
   std::uint64_t agreed() const noexcept {
     std::uint64_t s = 0;
@@ -427,6 +542,7 @@ class shadow_comparator {
 
   shadow_comparator_options options_;
   std::vector<std::uint64_t> table_;
+  shadow_arms arms_;
   std::array<std::uint64_t, 4> correct_{};  // index 2 * live correct + shadow correct
   std::unordered_map<std::string, pending_record> pending_;
   std::deque<std::pair<std::uint64_t, std::string>> order_;  // (sequence, id) in arrival order; stale ones skipped
