@@ -98,3 +98,5 @@
 #include <driftscope/deploy/shadow_regression.hpp>
 #include <driftscope/deploy/msprt.hpp>
 #include <driftscope/deploy/ramp_controller.hpp>
+#include <driftscope/deploy/canary_judge.hpp>
+#include <driftscope/deploy/canary_analysis.hpp>

@@ -28,6 +28,15 @@ ladder of automation (C++ ``include/driftscope/deploy/``).
   to max_weight, an optional mirrored step first, intervals per step, a failed-check
   threshold, blue-green iterations; ``next(score, gate_failed)`` after each analysis interval
   says advance / hold / promote / rollback, with the weight and the reason.
+* :class:`CanaryJudge` — Kayenta-compatible automated canary analysis: per :class:`CanaryMetric` a
+  Mann-Whitney classification of the canary's samples against the baseline's (the
+  Hodges-Lehmann shift's interval at ``confidence`` 0.98 against bounds of ``tolerance`` 0.25
+  times the estimate; High / Low / Pass / Nodata / NodataFailMetric), with direction, NaN
+  strategy, IQR outlier removal, mean-ratio effect-size limits, critical / must-have-data /
+  report-only metrics; then group-weighted scores, a summary score in [0, 100] and a pass /
+  marginal / fail verdict (:class:`JudgeResult`, ``to_json()`` for Argo Rollouts' ``web``
+  provider). :class:`CanaryAnalysis` aggregates intervals: any interim score at or below
+  marginal aborts, the last score decides.
 * :func:`murmur3_x86_32`, :func:`assignment_bucket` — the hash and the bucket (as
   ``mmh3.hash(key, seed, signed=False)``).
 
@@ -63,8 +72,10 @@ from ._core import (
     assignment_bucket,
     murmur3_x86_32,
 )
+from ._core import ArmSummary, CanaryAnalysis, CanaryJudge, CanaryMetric, GroupScore, JudgeResult, MetricResult
 
 __all__ = ["Router", "RouteDecision", "AutomationPolicy", "AutomationDecision", "ShadowComparator", "KappaResult",
            "ShadowTestResult", "AccuracyDifference", "ShadowRegression", "PairedTResult", "BlandAltman",
            "WilcoxonResult", "LossDifference", "MSPRTGate", "RampController", "RampDecision", "murmur3_x86_32",
-           "assignment_bucket"]
+           "assignment_bucket", "CanaryMetric", "CanaryJudge", "JudgeResult", "MetricResult", "GroupScore",
+           "ArmSummary", "CanaryAnalysis"]

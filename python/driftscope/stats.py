@@ -40,6 +40,7 @@ from ._core import (
 )
 from ._core import Anderson_ksampResult, Epps_Singleton_2sampResult, anderson_ksamp, epps_singleton_2samp
 from ._core import MMDResult, mmd  # multivariate: Gaussian-kernel MMD (register_mmd)
+from ._core import HodgesLehmannResult, hodges_lehmann  # location shift + interval (register_canary_judge)
 
 __all__ = [
     "Chi2ContingencyResult",
@@ -63,6 +64,8 @@ __all__ = [
     "epps_singleton_2samp",
     "MMDResult",
     "mmd",
+    "HodgesLehmannResult",
+    "hodges_lehmann",
     "CategoricalDriftResult",
     "DriftResult",
     "KstestResult",

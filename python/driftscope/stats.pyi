@@ -28,6 +28,8 @@ from ._core import anderson_ksamp as anderson_ksamp
 from ._core import epps_singleton_2samp as epps_singleton_2samp
 from ._core import MMDResult as MMDResult
 from ._core import mmd as mmd
+from ._core import HodgesLehmannResult as HodgesLehmannResult
+from ._core import hodges_lehmann as hodges_lehmann
 
 __all__ = [
     "Chi2ContingencyResult",
@@ -51,6 +53,8 @@ __all__ = [
     "epps_singleton_2samp",
     "MMDResult",
     "mmd",
+    "HodgesLehmannResult",
+    "hodges_lehmann",
     "CategoricalDriftResult",
     "DriftResult",
     "KstestResult",

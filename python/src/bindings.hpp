@@ -51,6 +51,7 @@ void register_alert_rule(py::module_& m);
 void register_exposition(py::module_& m);
 void register_pipeline_monitor(py::module_& m);
 void register_deploy(py::module_& m);
+void register_canary_judge(py::module_& m);
 
 /// Raises ValueError("<fn>: <message>") through the C++ error helpers (translated).
 template <class... Args>

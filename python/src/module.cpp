@@ -38,4 +38,5 @@ PYBIND11_MODULE(_core, m) {
   dp::register_exposition(m);
   dp::register_pipeline_monitor(m);  // after the alert rules and metric families it uses
   dp::register_deploy(m);
+  dp::register_canary_judge(m);
 }
