@@ -118,6 +118,31 @@ inline double kth_difference(const double* x, std::size_t m, const double* y, st
   return gathered[static_cast<std::size_t>(nth)];
 }
 
+/// out[i] = the ks[i]-th smallest difference for ks ascending (1-based). Small matrices
+/// (<= 8192 differences) are formed once and cut by successive nth_element calls; larger
+/// ones are selected per k without forming them.
+inline void kth_differences(const double* x, std::size_t m, const double* y, std::size_t n, const std::uint64_t* ks,
+                            double* out, std::size_t count) {
+  const std::uint64_t total = static_cast<std::uint64_t>(m) * n;
+  if (total > 8192) {
+    for (std::size_t i = 0; i < count; ++i) out[i] = kth_difference(x, m, y, n, ks[i]);
+    return;
+  }
+  std::vector<double>& d = thread_scratch<double, struct hl_small>();
+  d.resize(static_cast<std::size_t>(total));
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < n; ++j) d[i * n + j] = x[i] - y[j];
+  auto from = d.begin();
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto at = d.begin() + static_cast<std::ptrdiff_t>(ks[i] - 1);
+    if (at >= from) {
+      std::nth_element(from, at, d.end());
+      from = at;
+    }
+    out[i] = *at;
+  }
+}
+
 /// Σ (t³ − t) over groups of equal values in a sorted sample.
 inline double tie_term(const double* v, std::size_t n) {
   double s = 0;
@@ -165,17 +190,20 @@ inline hodges_lehmann_result hodges_lehmann_sorted(const double* x, std::size_t 
   hodges_lehmann_result r;
   r.confidence = confidence;
   r.n1 = m, r.n2 = n;
-  // median of the differences
-  const std::uint64_t mid = (total + 1) / 2;
-  r.estimate = detail::hl::kth_difference(x, m, y, n, mid);
-  if (total % 2 == 0) r.estimate = 0.5 * (r.estimate + detail::hl::kth_difference(x, m, y, n, mid + 1));
   // σ at a shift where no x − μ meets a y: ties only within each sample
   const double dm = static_cast<double>(m), dn = static_cast<double>(n), nn = dm + dn;
   const double ties = detail::hl::tie_term(x, m) + detail::hl::tie_term(y, n);
   const double sigma = std::sqrt(dm * dn / 12 * ((nn + 1) - ties / (nn * (nn - 1))));
   const double z = boost::math::quantile(boost::math::normal_distribution<double>(), 0.5 + confidence / 2);
-  r.lower = detail::hl::kth_difference(x, m, y, n, detail::hl::crossing_count(N, z * sigma));
-  r.upper = detail::hl::kth_difference(x, m, y, n, detail::hl::crossing_count(N, -z * sigma));
+  // the order statistics, ascending: lower bound, the middle one or two, upper bound
+  const std::uint64_t mid = (total + 1) / 2;
+  const std::uint64_t ks[4] = {detail::hl::crossing_count(N, z * sigma), mid, total % 2 ? mid : mid + 1,
+                               detail::hl::crossing_count(N, -z * sigma)};
+  double v[4];
+  detail::hl::kth_differences(x, m, y, n, ks, v, 4);
+  r.lower = v[0];
+  r.estimate = total % 2 ? v[1] : 0.5 * (v[1] + v[2]);
+  r.upper = v[3];
   return r;
 }
 
