@@ -2,6 +2,9 @@
 // ShadowComparator (deploy/shadow_comparator.hpp), ShadowRegression (deploy/shadow_regression.hpp),
 // MSPRTGate (deploy/msprt.hpp), RampController (deploy/ramp_controller.hpp)
 // and murmur3_x86_32. Ids are str (hashed as UTF-8) or bytes, so C++ and Python assign alike.
+// The shadow comparators' per-arm latency / errors (deploy/shadow_arms.hpp) take the arm as
+// 'live' or 'shadow'; ShadowComparator, ShadowRegression, MSPRTGate and RampController pickle
+// through their bytes (DSSC, DSSR, DSMG, DSRC).
 #include "bindings.hpp"
 
 #include <driftscope/deploy/automation_policy.hpp>
@@ -11,6 +14,7 @@
 #include <driftscope/deploy/shadow_comparator.hpp>
 #include <driftscope/deploy/shadow_regression.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -52,6 +56,65 @@ std::vector<std::uint32_t> classes_arg(const py::handle& x, std::uint32_t k, con
     out[i] = static_cast<std::uint32_t>(p[i]);
   }
   return out;
+}
+
+shadow_arm arm_arg(const std::string& s, const char* fn) { return parse_shadow_arm(s, fn); }
+
+using vector_f64 = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+/// add_latency(arm, seconds) for either comparator: seconds a number or a 1-D array (all or nothing).
+template <class S>
+void add_latency_arg(S& s, const std::string& arm, const py::handle& seconds, const char* fn) {
+  const shadow_arm a = arm_arg(arm, fn);
+  if (PyFloat_Check(seconds.ptr()) || PyLong_Check(seconds.ptr())) {
+    const double x = seconds.cast<double>();
+    if (!(x >= 0 && std::isfinite(x))) value_error("{}: seconds must be finite and >= 0, got {}", fn, x);
+    s.add_latency(a, x);
+    return;
+  }
+  const vector_f64 v = vector_f64::ensure(seconds);
+  if (!v || v.ndim() > 1) value_error("{}: seconds must be a number or a 1-D array", fn);
+  const double* p = v.data();
+  const auto n = static_cast<std::size_t>(v.size());
+  for (std::size_t i = 0; i < n; ++i)
+    if (!(p[i] >= 0 && std::isfinite(p[i]))) value_error("{}: seconds[{}] must be finite and >= 0, got {}", fn, i, p[i]);
+  py::gil_scoped_release release;
+  s.add_latencies(a, p, n);
+}
+
+template <class S>
+void add_error_arg(S& s, const std::string& arm, long long count, const char* fn) {
+  const shadow_arm a = arm_arg(arm, fn);
+  if (count < 0) value_error("{}: count must be >= 0, got {}", fn, count);
+  s.add_error(a, static_cast<std::uint64_t>(count));
+}
+
+/// The methods both comparators share: latency and errors per arm.
+template <class S, class Cls>
+void add_arm_api(Cls& cls, const char* name) {
+  const std::string n(name);
+  cls.def(
+         "add_latency",
+         [n](S& s, const std::string& arm, const py::object& seconds) {
+           add_latency_arg(s, arm, seconds, (n + ".add_latency").c_str());
+         },
+         py::arg("arm"), py::arg("seconds"),
+         "One request (or a 1-D array of them) answered by arm ('live' or 'shadow') in seconds (>= 0).")
+      .def(
+          "add_error",
+          [n](S& s, const std::string& arm, long long count) { add_error_arg(s, arm, count, (n + ".add_error").c_str()); },
+          py::arg("arm"), py::arg("count") = 1, "count requests arm failed (recorded without a latency).")
+      .def(
+          "arm_stats",
+          [n](const S& s, const std::string& arm) { return s.stats(arm_arg(arm, (n + ".arm_stats").c_str())); },
+          py::arg("arm"), "Requests, errors, error rate and latency mean / p50 / p90 / p99 of arm.")
+      .def("latency_difference", &S::latency_difference, py::arg("q") = 0.5,
+           "shadow's latency q-quantile minus live's (within latency_accuracy of each).")
+      .def(
+          "latency",
+          [n](const S& s, const std::string& arm) { return s.arms().latency(arm_arg(arm, (n + ".latency").c_str())); },
+          py::arg("arm"), "A copy of arm's LatencySketch.")
+      .def_property_readonly("latency_accuracy", [](const S& s) { return s.arms().latency_accuracy(); });
 }
 
 deploy_color color_arg(const std::string& s, const char* fn) {
@@ -193,17 +256,33 @@ void register_deploy(py::module_& m) {
                            r.live_accuracy, r.shadow_accuracy, r.difference, r.pvalue, r.labelled);
       });
 
+  py::class_<arm_stats>(m, "ArmStats", "One arm's requests, errors, error rate and latency summary.")
+      .def_readonly("requests", &arm_stats::requests)
+      .def_readonly("errors", &arm_stats::errors)
+      .def_readonly("error_rate", &arm_stats::error_rate)
+      .def_readonly("latencies", &arm_stats::latencies)
+      .def_readonly("mean", &arm_stats::mean)
+      .def_readonly("p50", &arm_stats::p50)
+      .def_readonly("p90", &arm_stats::p90)
+      .def_readonly("p99", &arm_stats::p99)
+      .def("__repr__", [](const arm_stats& a) {
+        return fmt::format("ArmStats(requests={}, errors={}, error_rate={}, latencies={}, mean={}, p50={}, p90={}, p99={})",
+                           a.requests, a.errors, float_repr(a.error_rate), a.latencies, float_repr(a.mean),
+                           float_repr(a.p50), float_repr(a.p90), float_repr(a.p99));
+      });
+
   py::class_<shadow_comparator> sc(m, "ShadowComparator", "Shadow-mode comparison of two classifiers (driftscope.deploy).");
-  sc.def(py::init([](long long classes, long long pending_capacity) {
+  sc.def(py::init([](long long classes, long long pending_capacity, double latency_accuracy) {
            if (classes < 2 || classes > 65535) value_error("ShadowComparator: classes must be in [2, 65535], got {}", classes);
            if (pending_capacity < 0)
              value_error("ShadowComparator: pending_capacity must be >= 0, got {}", pending_capacity);
            shadow_comparator_options o;
            o.classes = static_cast<std::uint32_t>(classes);
            o.pending_capacity = static_cast<std::size_t>(pending_capacity);
+           o.latency_accuracy = latency_accuracy;
            return shadow_comparator(o);
          }),
-         py::arg("classes") = 2, py::arg("pending_capacity") = 100000)
+         py::arg("classes") = 2, py::arg("pending_capacity") = 100000, py::arg("latency_accuracy") = 0.01)
       .def_property_readonly("classes", &shadow_comparator::classes)
       .def(
           "add",
@@ -266,11 +345,16 @@ void register_deploy(py::module_& m) {
       .def("symmetry", &shadow_comparator::symmetry)
       .def("homogeneity", &shadow_comparator::homogeneity)
       .def("accuracy_difference", &shadow_comparator::accuracy_difference)
+      .def("output_psi", &shadow_comparator::output_psi, py::arg("epsilon") = 1e-4,
+           "PSI of the shadow's class distribution against the live one's (proportions clipped at epsilon).")
+      .def("output_chi2", &shadow_comparator::output_chi2, py::arg("correction") = true,
+           "chi2_contingency of the 2 x k' table of the two class distributions (independent samples).")
       .def("merge", &shadow_comparator::merge, py::arg("other"))
       .def("__repr__", [](const shadow_comparator& s) {
         return fmt::format("ShadowComparator(classes={}, n={}, labelled={}, pending={})", s.classes(), s.n(),
                            s.labelled(), s.pending());
       });
+  add_arm_api<shadow_comparator>(sc, "ShadowComparator");
   add_bytes_api<shadow_comparator>(sc, "ShadowComparator");
 
   py::class_<paired_t_result>(m, "PairedTResult", "Paired t test (scipy ttest_rel) with the mean's interval.")
@@ -307,12 +391,18 @@ void register_deploy(py::module_& m) {
       .def_readonly("dm_pvalue", &loss_difference_result::dm_pvalue)
       .def_readonly("labelled", &loss_difference_result::labelled);
 
-  py::class_<shadow_regression>(m, "ShadowRegression", "Shadow-mode comparison of two regressors (driftscope.deploy).")
-      .def(py::init([](long long capacity) {
-             if (capacity < 1) value_error("ShadowRegression: wilcoxon_capacity must be >= 1, got {}", capacity);
-             return shadow_regression(static_cast<std::size_t>(capacity));
-           }),
-           py::arg("wilcoxon_capacity") = 100000)
+  py::class_<shadow_regression> sr(m, "ShadowRegression", "Shadow-mode comparison of two regressors (driftscope.deploy).");
+  sr.def(py::init([](const py::object& window, const py::object& wilcoxon_capacity, double latency_accuracy) {
+           if (!window.is_none() && !wilcoxon_capacity.is_none())
+             value_error("ShadowRegression: give window or its former name wilcoxon_capacity, not both");
+           const char* name = window.is_none() ? "wilcoxon_capacity" : "window";
+           const py::object& w = window.is_none() ? wilcoxon_capacity : window;
+           const long long capacity = w.is_none() ? 100000 : w.cast<long long>();
+           if (capacity < 1) value_error("ShadowRegression: {} must be >= 1, got {}", name, capacity);
+           return shadow_regression(static_cast<std::size_t>(capacity), latency_accuracy);
+         }),
+         py::arg("window") = py::none(), py::kw_only(), py::arg("wilcoxon_capacity") = py::none(),
+         py::arg("latency_accuracy") = 0.01)
       .def(
           "add",
           [](shadow_regression& s, double live, double shadow, const py::object& label) {
@@ -352,10 +442,44 @@ void register_deploy(py::module_& m) {
       .def("bland_altman", &shadow_regression::bland_altman)
       .def("wilcoxon", &shadow_regression::wilcoxon)
       .def("loss_difference", &shadow_regression::loss_difference, py::arg("confidence") = 0.95)
-      .def("merge", &shadow_regression::merge, py::arg("other"));
+      .def_property_readonly("window", &shadow_regression::window)
+      .def_property_readonly("kept", &shadow_regression::kept)
+      .def(
+          "kept_outputs",
+          [](const shadow_regression& s) {
+            const auto l = s.kept_live(), h = s.kept_shadow();
+            return py::make_tuple(py::array_t<double>(static_cast<py::ssize_t>(l.size()), l.data()),
+                                  py::array_t<double>(static_cast<py::ssize_t>(h.size()), h.data()));
+          },
+          "(live, shadow) arrays of the kept outputs, oldest first.")
+      .def(
+          "output_psi",
+          [](const shadow_regression& s, const py::object& binning, long long bins, double epsilon) {
+            psi_options o;
+            o.binning = binning_arg(binning, bins, "ShadowRegression.output_psi");
+            o.epsilon = epsilon;
+            py::gil_scoped_release release;
+            return s.output_psi(o);
+          },
+          py::arg("binning") = "quantile", py::arg("bins") = 10, py::arg("epsilon") = 1e-4,
+          "PSI of the kept shadow outputs against the kept live ones (driftscope.psi(live, shadow)).")
+      .def(
+          "output_ks",
+          [](const shadow_regression& s) {
+            py::gil_scoped_release release;
+            return s.output_ks();
+          },
+          "scipy.stats.ks_2samp(live, shadow) on the kept outputs.")
+      .def("merge", &shadow_regression::merge, py::arg("other"))
+      .def("__repr__", [](const shadow_regression& s) {
+        return fmt::format("ShadowRegression(window={}, n={}, labelled={}, kept={})", s.window(), s.n(), s.labelled(),
+                           s.kept());
+      });
+  add_arm_api<shadow_regression>(sr, "ShadowRegression");
+  add_bytes_api<shadow_regression>(sr, "ShadowRegression");
 
-  py::class_<msprt_gate>(m, "MSPRTGate", "Always-valid sequential test of two arms' means (driftscope.deploy).")
-      .def(py::init([](double tau2, double theta0, double alpha, const py::object& variance_a,
+  py::class_<msprt_gate> mg(m, "MSPRTGate", "Always-valid sequential test of two arms' means (driftscope.deploy).");
+  mg.def(py::init([](double tau2, double theta0, double alpha, const py::object& variance_a,
                        const py::object& variance_b) {
              msprt_options o;
              o.tau2 = tau2;
@@ -395,6 +519,7 @@ void register_deploy(py::module_& m) {
         return fmt::format("MSPRTGate(pvalue={}, reject={}, n_a={}, n_b={})", g.pvalue(), g.reject() ? "True" : "False",
                            g.arm_a().count(), g.arm_b().count());
       });
+  add_bytes_api<msprt_gate>(mg, "MSPRTGate");
 
   py::class_<ramp_decision>(m, "RampDecision", "advance / hold / promote / rollback, the weight and why.")
       .def_property_readonly("action", [](const ramp_decision& d) { return to_string(d.action); })
@@ -405,8 +530,8 @@ void register_deploy(py::module_& m) {
         return fmt::format("RampDecision(action='{}', weight={}, mirror={}, reason='{}')", to_string(d.action), d.weight,
                            d.mirror ? "True" : "False", d.reason);
       });
-  py::class_<ramp_controller>(m, "RampController", "The canary ramp state machine (driftscope.deploy).")
-      .def(py::init([](const py::object& steps, double step_weight, double max_weight, long long intervals_per_step,
+  py::class_<ramp_controller> rc(m, "RampController", "The canary ramp state machine (driftscope.deploy).");
+  rc.def(py::init([](const py::object& steps, double step_weight, double max_weight, long long intervals_per_step,
                        long long failed_check_threshold, bool mirror_first, long long blue_green_iterations,
                        double pass_score, double marginal_score) {
              static constexpr const char* fn = "RampController";
@@ -450,6 +575,7 @@ void register_deploy(py::module_& m) {
       .def_property_readonly("finished", &ramp_controller::finished)
       .def_property_readonly("failed_checks", &ramp_controller::failed_checks)
       .def_property_readonly("intervals", &ramp_controller::intervals);
+  add_bytes_api<ramp_controller>(rc, "RampController");
 
   py::class_<automation_decision>(m, "AutomationDecision", "Who decides one request.")
       .def_property_readonly("path", [](const automation_decision& d) { return to_string(d.path); })

@@ -383,3 +383,191 @@ def test_ramp_controller_bad_input():
     assert r.next(100).action == "promote"
     with pytest.raises(RuntimeError, match="already ended"):
         r.next(100)
+
+
+# --- output drift, latency and errors per arm, state bytes (issue 8 §1) -------------------
+
+EPSILON = 1e-4  # psi's documented floor of each proportion
+
+
+def psi_reference(ref_counts, cur_counts, eps=EPSILON):
+    """The library's documented PSI, computed here: proportions clipped at eps, sum (c - r) ln(c / r)."""
+    r = np.maximum(np.asarray(ref_counts, float) / np.sum(ref_counts), eps)
+    c = np.maximum(np.asarray(cur_counts, float) / np.sum(cur_counts), eps)
+    return float(np.sum((c - r) * np.log(c / r)))
+
+
+@pytest.mark.parametrize("seed,k", [(1, 2), (2, 4), (3, 6)])
+def test_shadow_classification_output_drift_matches_numpy_and_scipy(seed, k):
+    rng = np.random.default_rng(seed)
+    n = 2000
+    live = rng.integers(0, k - 1, n)  # class k - 1 never live
+    shadow = np.where(rng.random(n) < 0.7, live, rng.integers(0, k, n))
+    s = ShadowComparator(k)
+    s.add_many(live, shadow)
+    r, c = np.bincount(live, minlength=k), np.bincount(shadow, minlength=k)
+    assert rel(s.output_psi(), psi_reference(r, c), 1e-12)
+    assert rel(s.output_psi(0.01), psi_reference(r, c, 0.01), 1e-12)
+    used = (r + c) > 0
+    for correction in (True, False):
+        want = stats.chi2_contingency(np.vstack([r[used], c[used]]), correction=correction)
+        got = s.output_chi2(correction)
+        assert rel(got.statistic, want.statistic, 1e-10) and rel(got.pvalue, want.pvalue, 1e-9)
+        assert got.df == want.dof
+    with pytest.raises(ValueError, match="no records"):
+        ShadowComparator(k).output_psi()
+    with pytest.raises(ValueError, match="epsilon"):
+        s.output_psi(0.0)
+
+
+@pytest.mark.parametrize("window,n,shift", [(500, 800, 0.3), (50, 50, 0.0), (3000, 12000, 0.05)])
+def test_shadow_regression_output_drift_matches_numpy_and_scipy(window, n, shift):
+    rng = np.random.default_rng(window)
+    live = rng.normal(10, 2, n)
+    shadow = live * 0.9 + rng.normal(1 + shift, 1, n)
+    s = ShadowRegression(window)
+    s.add_many(live, shadow)
+    lw, sw = live[-window:], shadow[-window:]  # the most recent `window` records
+    kl, ks_ = s.kept_outputs()
+    assert np.array_equal(kl, lw) and np.array_equal(ks_, sw) and s.kept == window
+    want = stats.ks_2samp(lw, sw)
+    got = s.output_ks()
+    assert got.statistic == pytest.approx(want.statistic, rel=1e-12)
+    assert rel(got.pvalue, want.pvalue, 1e-9)
+    # PSI as documented: edges at the live window's deciles (numpy.quantile 'linear'), bin of
+    # x = searchsorted(edges, x, side='right'), proportions clipped at 1e-4
+    edges = np.unique(np.quantile(lw, np.arange(1, 10) / 10))
+    count = lambda x: np.bincount(np.searchsorted(edges, x, side="right"), minlength=len(edges) + 1)  # noqa: E731
+    assert rel(s.output_psi(), psi_reference(count(lw), count(sw)), 1e-12)
+    uni = np.linspace(lw.min(), lw.max(), 6)[1:-1]
+    count_u = lambda x: np.bincount(np.searchsorted(uni, x, side="right"), minlength=len(uni) + 1)  # noqa: E731
+    assert rel(s.output_psi(binning="uniform", bins=5), psi_reference(count_u(lw), count_u(sw)), 1e-9)
+    assert rel(s.output_psi(binning=edges), psi_reference(count(lw), count(sw)), 1e-12)
+
+
+@pytest.mark.parametrize("cls", [ShadowComparator, ShadowRegression])
+def test_latency_and_errors_per_arm_match_numpy(cls):
+    rng = np.random.default_rng(17)
+    live = rng.lognormal(-4, 0.5, 5000)
+    shadow = rng.lognormal(-3.8, 0.7, 4000)
+    s = cls()
+    for x in live[:100]:
+        s.add_latency("live", float(x))
+    s.add_latency("live", live[100:])
+    s.add_latency("shadow", shadow)
+    s.add_error("live", 25)
+    s.add_error("shadow")
+    alpha = s.latency_accuracy
+    assert alpha == 0.01
+    for arm, x, errors in (("live", live, 25), ("shadow", shadow, 1)):
+        a = s.arm_stats(arm)
+        assert (a.requests, a.errors, a.latencies) == (len(x) + errors, errors, len(x))
+        assert a.error_rate == errors / (len(x) + errors)
+        assert rel(a.mean, x.mean(), 1e-12)
+        for q, got in ((0.5, a.p50), (0.9, a.p90), (0.99, a.p99)):
+            assert abs(got - np.quantile(x, q, method="lower")) <= alpha * np.quantile(x, q, method="lower")
+        assert s.latency(arm).count == len(x)
+    for q in (0.5, 0.99):
+        ql, qs = np.quantile(live, q, method="lower"), np.quantile(shadow, q, method="lower")
+        assert abs(s.latency_difference(q) - (qs - ql)) <= alpha * (ql + qs)
+    # an arm without requests: a clear error; with errors only: NaN quantiles
+    e = cls()
+    with pytest.raises(ValueError, match="the shadow arm has no requests"):
+        e.arm_stats("shadow")
+    e.add_error("shadow", 2)
+    e.add_latency("live", 0.5)
+    st_ = e.arm_stats("shadow")
+    assert st_.error_rate == 1.0 and math.isnan(st_.p99)
+    with pytest.raises(ValueError, match="the shadow arm has no latency"):
+        e.latency_difference(0.5)
+    # merge adds both arms exactly
+    m = cls()
+    m.add_latency("shadow", 2.0)
+    m.merge(s)
+    assert m.arm_stats("shadow").requests == len(shadow) + 2 and m.latency("shadow").max == 2.0
+
+
+@pytest.mark.parametrize("cls", [ShadowComparator, ShadowRegression])
+def test_latency_bad_input_names_the_argument(cls):
+    s = cls()
+    name = cls.__name__
+    with pytest.raises(ValueError, match=f"{name}.add_latency: arm must be 'live' or 'shadow', got 'canary'"):
+        s.add_latency("canary", 0.1)
+    with pytest.raises(ValueError, match="seconds must be finite and >= 0, got -0.1"):
+        s.add_latency("live", -0.1)
+    with pytest.raises(ValueError, match="seconds must be finite and >= 0, got nan"):
+        s.add_latency("live", float("nan"))
+    with pytest.raises(ValueError, match=r"seconds\[1\] must be finite and >= 0, got inf"):
+        s.add_latency("shadow", np.array([0.1, np.inf]))
+    with pytest.raises(ValueError, match="seconds must be a number or a 1-D array"):
+        s.add_latency("shadow", np.zeros((2, 2)))
+    with pytest.raises(ValueError, match=f"{name}.add_error: count must be >= 0, got -1"):
+        s.add_error("live", -1)
+    with pytest.raises(ValueError, match=f"{name}.add_error: arm must be"):
+        s.add_error("both")
+    with pytest.raises(ValueError, match="arm must be"):
+        s.arm_stats("Live")
+    s.add_latency("live", 0.1)
+    s.add_latency("shadow", 0.1)
+    with pytest.raises(ValueError, match="q must be in \\[0, 1\\], got 1.5"):
+        s.latency_difference(1.5)
+    assert s.arm_stats("live").requests == 1 and s.arm_stats("shadow").requests == 1  # nothing else recorded
+    with pytest.raises(ValueError, match="latency_accuracy must be in"):
+        cls(latency_accuracy=0.0)
+    other = cls(latency_accuracy=0.001)
+    with pytest.raises(ValueError, match="latency_accuracy"):
+        s.merge(other)
+
+
+def test_shadow_regression_window_arguments():
+    assert ShadowRegression().window == 100000
+    assert ShadowRegression(7).window == 7
+    assert ShadowRegression(wilcoxon_capacity=9).window == 9  # the former name
+    with pytest.raises(ValueError, match="window must be >= 1, got 0"):
+        ShadowRegression(0)
+    with pytest.raises(ValueError, match="wilcoxon_capacity must be >= 1, got -2"):
+        ShadowRegression(wilcoxon_capacity=-2)
+    with pytest.raises(ValueError, match="not both"):
+        ShadowRegression(5, wilcoxon_capacity=5)
+    s = ShadowRegression(5)
+    with pytest.raises(ValueError, match="no records"):
+        s.output_ks()
+    with pytest.raises(ValueError, match="no records"):
+        s.output_psi()
+
+
+def test_state_bytes_pickle_and_continue_alike():
+    rng = np.random.default_rng(3)
+    sc = ShadowComparator(3)
+    sc.add_many(rng.integers(0, 3, 200), rng.integers(0, 3, 200), rng.integers(0, 3, 200))
+    sc.add_latency("live", rng.exponential(0.01, 50))
+    sc.add_error("shadow", 3)
+    sr = ShadowRegression(64)
+    sr.add_many(rng.normal(size=100), rng.normal(size=100), rng.normal(size=100))
+    sr.add_latency("shadow", rng.exponential(0.02, 30))
+    g = MSPRTGate(tau2=0.5)
+    g.update(rng.normal(0, 1, 50), rng.normal(0.3, 1, 50))
+    rc = RampController(steps=[1, 5, 25], mirror_first=True, intervals_per_step=2, failed_check_threshold=2)
+    rc.next(99)
+    rc.next(60)
+    for obj, magic, family in ((sc, b"DSSC", 49), (sr, b"DSSR", 50), (g, b"DSMG", 51), (rc, b"DSRC", 52)):
+        b = obj.to_bytes()
+        assert b[:4] == magic and b[4] == family
+        back = pickle.loads(pickle.dumps(obj))
+        assert back.to_bytes() == b
+        assert type(obj).from_bytes(b).to_bytes() == b
+        for cut in (0, 7, len(b) // 2, len(b) - 1):
+            with pytest.raises(ValueError):
+                type(obj).from_bytes(b[:cut])
+    assert sc.to_bytes()[5] == 2  # DSSC version 2 carries the arms
+    back = pickle.loads(pickle.dumps(sr))
+    assert back.output_ks().pvalue == sr.output_ks().pvalue and back.window == 64
+    gb = pickle.loads(pickle.dumps(g))
+    x = rng.normal(1, 1, 40)
+    assert gb.update(b=x) == g.update(b=x)
+    rb = pickle.loads(pickle.dumps(rc))
+    for score in (99, 99, 99, 99, 99):
+        want, got = rc.next(score), rb.next(score)
+        assert (got.action, got.weight, got.reason) == (want.action, want.weight, want.reason)
+    with pytest.raises(ValueError, match="unsupported pickle version"):
+        MSPRTGate.__new__(MSPRTGate).__setstate__((2, g.to_bytes()))
