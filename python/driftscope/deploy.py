@@ -36,7 +36,8 @@ ladder of automation (C++ ``include/driftscope/deploy/``).
   report-only metrics; then group-weighted scores, a summary score in [0, 100] and a pass /
   marginal / fail verdict (:class:`JudgeResult`, ``to_json()`` for Argo Rollouts' ``web``
   provider). :class:`CanaryAnalysis` aggregates intervals: any interim score at or below
-  marginal aborts, the last score decides.
+  marginal aborts, the last score decides. :class:`JudgeEndpoint` serves the latest result over
+  HTTP for Argo Rollouts (``/canary``, JSON), Flagger (``/canary/gate`` webhook, ``/metrics``).
 * :func:`murmur3_x86_32`, :func:`assignment_bucket` — the hash and the bucket (as
   ``mmh3.hash(key, seed, signed=False)``).
 
@@ -73,9 +74,10 @@ from ._core import (
     murmur3_x86_32,
 )
 from ._core import ArmSummary, CanaryAnalysis, CanaryJudge, CanaryMetric, GroupScore, JudgeResult, MetricResult
+from ._canary_server import JudgeEndpoint
 
 __all__ = ["Router", "RouteDecision", "AutomationPolicy", "AutomationDecision", "ShadowComparator", "KappaResult",
            "ShadowTestResult", "AccuracyDifference", "ShadowRegression", "PairedTResult", "BlandAltman",
            "WilcoxonResult", "LossDifference", "MSPRTGate", "RampController", "RampDecision", "murmur3_x86_32",
            "assignment_bucket", "CanaryMetric", "CanaryJudge", "JudgeResult", "MetricResult", "GroupScore",
-           "ArmSummary", "CanaryAnalysis"]
+           "ArmSummary", "CanaryAnalysis", "JudgeEndpoint"]

@@ -4,6 +4,7 @@
 #include "bindings.hpp"
 
 #include <driftscope/deploy/canary_analysis.hpp>
+#include <driftscope/deploy/canary_exposition.hpp>
 #include <driftscope/deploy/canary_judge.hpp>
 #include <driftscope/stats/hodges_lehmann.hpp>
 
@@ -163,6 +164,11 @@ void register_canary_judge(py::module_& m) {
       .def_readonly("metrics", &judge_result::metrics)
       .def("to_json", [](const judge_result& r) { return to_json(r); })
       .def("to_dict", [](const judge_result& r) { return py::module_::import("json").attr("loads")(to_json(r)); })
+      .def(
+          "metric_families",
+          [](const judge_result& r, const std::string& canary) { return canary_metric_families(r, canary); },
+          py::arg("canary") = "canary",
+          "The result as Prometheus metric families (driftscope_canary_score{canary=...}, ...).")
       .def("__repr__", [](const judge_result& r) {
         return fmt::format("JudgeResult(score={:.2f}, verdict='{}')", r.score, to_string(r.verdict));
       });

@@ -15,6 +15,7 @@
 
 #include "catch.hpp"
 #include "driftscope/deploy/canary_analysis.hpp"
+#include "driftscope/deploy/canary_exposition.hpp"
 #include "driftscope/deploy/canary_judge.hpp"
 #include "driftscope/stats/hodges_lehmann.hpp"
 
@@ -371,6 +372,14 @@ TEST_CASE("canary_judge: group-weighted score and verdicts", "[canary][judge]") 
     CHECK(j.find("\"verdict\": \"fail\"") != std::string::npos);
     CHECK(j.find("\"pass\": false") != std::string::npos);
     CHECK(j.find("\"classification\": \"High\"") != std::string::npos);
+  }
+  SECTION("metric families carry the score, verdict and classifications") {
+    const std::string t = ds::to_prometheus_text(ds::canary_metric_families(judge.judge(data(ok, high, ok)), "ranker"));
+    CHECK(has(t, "driftscope_canary_score{canary=\"ranker\"} 70\n"));
+    CHECK(has(t, "driftscope_canary_verdict{canary=\"ranker\",driftscope_canary_verdict=\"fail\"} 1\n"));
+    CHECK(has(t, "driftscope_canary_group_score{canary=\"ranker\",group=\"latency\"} 50\n"));
+    CHECK(has(t, "driftscope_canary_metric_classification{canary=\"ranker\",metric=\"p99\","
+                 "driftscope_canary_metric_classification=\"High\"} 1\n"));
   }
   SECTION("bad input") {
     const std::vector<double> v{1, 2};
