@@ -11,10 +11,12 @@ traffic, promoted when it performs and rolled back when it does not.
   ``partial`` rung counts how many applications the model would have decided alone at a
   confidence threshold of 0.9.
 * **Canary.** The model then serves 5 % → 10 % → 25 % → 50 % of the traffic
-  (:class:`driftscope.deploy.Router`, sticky by applicant id), 20,000 requests an interval;
-  a fresh :class:`driftscope.deploy.MSPRTGate` compares the error rates of the two arms each
-  interval (always-valid: checking every interval does not inflate false alarms) and a
-  :class:`driftscope.deploy.RampController` decides. Once with a good model (5 % errors like
+  (:class:`driftscope.deploy.Router`, sticky by applicant id), 20,000 requests an interval
+  of 30 minutes. Each interval a :class:`driftscope.deploy.CanaryJudge` compares the arms'
+  per-minute error rates and median latencies Kayenta-style (Mann-Whitney, score 0-100), a
+  fresh :class:`driftscope.deploy.MSPRTGate` compares their error rates request by request
+  (always-valid: checking every interval does not inflate false alarms), and a
+  :class:`driftscope.deploy.RampController` decides from both. Once with a good model (5 % errors like
   the old one): promoted. Once with a model whose errors rise to 15 % under real load (from
   25 % of the traffic on, a cache it relies on saturates): rolled back at 25 %.
 """
@@ -26,7 +28,7 @@ from typing import Any, Callable, Dict, List
 import numpy as np
 
 from ._report import fmt_float, json_number, render_table
-from .deploy import AutomationPolicy, MSPRTGate, RampController, Router, ShadowComparator
+from .deploy import AutomationPolicy, CanaryJudge, CanaryMetric, MSPRTGate, RampController, Router, ShadowComparator
 
 __all__ = ["run_deployment", "render_deployment", "CANARY_STEPS", "BASELINE_ERROR_RATE"]
 
@@ -36,6 +38,8 @@ LABELLED = 2_000
 HUMAN_ACCURACY, MODEL_ACCURACY = 0.86, 0.91
 CANARY_STEPS = [5, 10, 25, 50]
 REQUESTS_PER_INTERVAL = 20_000
+MINUTES_PER_INTERVAL = 30
+LATENCY_MS = 80.0
 BASELINE_ERROR_RATE = 0.05
 BAD_ERROR_RATE, BAD_FROM_WEIGHT = 0.15, 25
 #: Mixed into the demo seed so this part's data is independent of the others'.
@@ -73,25 +77,48 @@ def _shadow(rng: np.random.Generator) -> Dict[str, Any]:
     }
 
 
+def _per_minute(values: np.ndarray, minute: np.ndarray, stat: Callable[[np.ndarray], float]) -> np.ndarray:
+    """stat() of the values of each minute that has any."""
+    return np.array([stat(values[minute == m]) for m in range(MINUTES_PER_INTERVAL) if np.any(minute == m)])
+
+
+def _judge() -> CanaryJudge:
+    return CanaryJudge([CanaryMetric("error_rate", "errors", direction="increase"),
+                        CanaryMetric("median_latency_ms", "latency", direction="increase")])
+
+
 def _canary(rng: np.random.Generator, error_rate: Callable[[float], float], name: str) -> Dict[str, Any]:
-    router, ramp = Router(salt=f"rollout-{name}"), RampController(steps=CANARY_STEPS)
+    router, ramp, judge = Router(salt=f"rollout-{name}"), RampController(steps=CANARY_STEPS), _judge()
     decisions: List[Dict[str, Any]] = []
     while not ramp.finished:
         router.canary_weight = ramp.weight
         n = len(decisions)
         canary, _, _ = router.route_many([f"{name}-{n}-{i}" for i in range(REQUESTS_PER_INTERVAL)])
         errors = rng.random(canary.size) < np.where(canary, error_rate(ramp.weight), BASELINE_ERROR_RATE)
+        latency = LATENCY_MS * rng.lognormal(0.0, 0.3, canary.size)
+        minute = np.sort(rng.integers(0, MINUTES_PER_INTERVAL, canary.size))  # arrival minute
+        arms = {arm: (errors[sel].astype(float), latency[sel], minute[sel]) for arm, sel in
+                (("canary", canary), ("baseline", ~canary))}
+        verdict = judge.judge({
+            "error_rate": tuple(_per_minute(e, m, np.mean) for e, _, m in arms.values()),
+            "median_latency_ms": tuple(_per_minute(lat, m, np.median) for _, lat, m in arms.values()),
+        })
         gate = MSPRTGate(tau2=1e-3)
         gate.update(a=errors[~canary].astype(float), b=errors[canary].astype(float))
+        gate_failed = gate.reject and gate.difference > 0
         weight = ramp.weight
-        d = ramp.next(score=100.0, gate_failed=gate.reject and gate.difference > 0)
+        d = ramp.next(score=verdict.score, gate_failed=gate_failed)
+        judged = ", ".join(f"{m.name} {m.classification}" for m in verdict.metrics if m.classification != "Pass")
         decisions.append({
             "interval": n + 1, "weight": weight, "canary_requests": int(canary.sum()),
             "baseline_error_rate": json_number(errors[~canary].mean()),
             "canary_error_rate": json_number(errors[canary].mean()), "pvalue": json_number(gate.pvalue),
+            "score": json_number(verdict.score), "verdict": verdict.verdict,
+            "classifications": {m.name: m.classification for m in verdict.metrics},
             "action": d.action, "new_weight": d.weight,
-            "reason": d.reason if d.action in ("rollback", "hold") else "error rates alike",
-            "gate": "canary worse" if gate.reject and gate.difference > 0 else "no difference",
+            "reason": (d.reason + (f" ({judged})" if judged else "")) if d.action in ("rollback", "hold")
+            else "score and error rates alike",
+            "gate": "canary worse" if gate_failed else "no difference",
         })
     return {"name": name, "decisions": decisions, "outcome": decisions[-1]["action"],
             "at_weight": decisions[-1]["weight"]}
@@ -134,9 +161,9 @@ def render_deployment(res: Dict[str, Any]) -> List[str]:
                       f"{res['requests_per_interval']} requests an interval: {title}"]
         rows = [[str(d["interval"]), f"{d['weight']:g}%", str(d["canary_requests"]),
                  fmt_float(d["baseline_error_rate"], 3), fmt_float(d["canary_error_rate"], 3),
-                 fmt_float(d["pvalue"], 3), d["action"], d["reason"]] for d in c["decisions"]]
-        lines.append(render_table(["interval", "weight", "canary req", "old err", "new err", "gate p", "decision", "why"],
-                                  rows, align="rrrrrrll"))
+                 fmt_float(d["score"], 1), fmt_float(d["pvalue"], 3), d["action"], d["reason"]] for d in c["decisions"]]
+        lines.append(render_table(["interval", "weight", "canary req", "old err", "new err", "judge", "gate p",
+                                   "decision", "why"], rows, align="rrrrrrrll"))
         verb = "promoted" if c["outcome"] == "promote" else f"rolled back at {c['at_weight']:g} %"
         lines.append(f"summary: {verb}")
     return lines

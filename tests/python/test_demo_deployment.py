@@ -34,6 +34,12 @@ def test_good_canary_promoted_bad_one_rolled_back_at_25(result):
     assert [d["weight"] for d in good["decisions"]] == [5, 10, 25, 50]
     assert [d["action"] for d in bad["decisions"]] == ["advance", "advance", "rollback"]
     assert bad["at_weight"] == 25 and bad["decisions"][-1]["new_weight"] == 0
+    # the judge: every interval passes (100) until the errors rise; then the errors group
+    # (half the weight) fails and so does the sequential gate
+    assert [d["score"] for d in good["decisions"]] == [100.0] * 4
+    assert [d["score"] for d in bad["decisions"]] == [100.0, 100.0, 50.0]
+    assert bad["decisions"][-1]["classifications"] == {"error_rate": "High", "median_latency_ms": "Pass"}
+    assert bad["decisions"][-1]["gate"] == "canary worse"
     last = bad["decisions"][-1]
     assert abs(last["canary_error_rate"] - 0.15) < 4 * math.sqrt(0.15 * 0.85 / last["canary_requests"])
     # the router's share is the weight, within 4 binomial sd of 20,000 requests
