@@ -94,6 +94,7 @@
 #include <driftscope/shape/drift_shape.hpp>
 #include <driftscope/deploy/router.hpp>
 #include <driftscope/deploy/automation_policy.hpp>
+#include <driftscope/deploy/shadow_arms.hpp>
 #include <driftscope/deploy/shadow_comparator.hpp>
 #include <driftscope/deploy/shadow_regression.hpp>
 #include <driftscope/deploy/msprt.hpp>

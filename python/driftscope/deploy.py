@@ -55,6 +55,7 @@ from __future__ import annotations
 
 from ._core import (
     AccuracyDifference,
+    ArmStats,
     AutomationDecision,
     AutomationPolicy,
     KappaResult,
@@ -79,5 +80,5 @@ from ._canary_server import JudgeEndpoint
 __all__ = ["Router", "RouteDecision", "AutomationPolicy", "AutomationDecision", "ShadowComparator", "KappaResult",
            "ShadowTestResult", "AccuracyDifference", "ShadowRegression", "PairedTResult", "BlandAltman",
            "WilcoxonResult", "LossDifference", "MSPRTGate", "RampController", "RampDecision", "murmur3_x86_32",
-           "assignment_bucket", "CanaryMetric", "CanaryJudge", "JudgeResult", "MetricResult", "GroupScore",
+           "assignment_bucket", "ArmStats", "CanaryMetric", "CanaryJudge", "JudgeResult", "MetricResult", "GroupScore",
            "ArmSummary", "CanaryAnalysis", "JudgeEndpoint"]

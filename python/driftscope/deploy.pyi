@@ -8,7 +8,7 @@ from .sketch import LatencySketch
 __all__ = ["Router", "RouteDecision", "AutomationPolicy", "AutomationDecision", "ShadowComparator", "KappaResult",
            "ShadowTestResult", "AccuracyDifference", "ShadowRegression", "PairedTResult", "BlandAltman",
            "WilcoxonResult", "LossDifference", "MSPRTGate", "RampController", "RampDecision", "murmur3_x86_32",
-           "assignment_bucket", "CanaryMetric", "CanaryJudge", "JudgeResult", "MetricResult",
+           "assignment_bucket", "ArmStats", "CanaryMetric", "CanaryJudge", "JudgeResult", "MetricResult",
            "GroupScore", "ArmSummary", "CanaryAnalysis", "JudgeEndpoint"]
 
 Id = Union[str, bytes]
