@@ -22,14 +22,12 @@ The default address is loopback; pass ``addr="0.0.0.0"`` deliberately to expose 
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Optional
 
 from ._core import JudgeResult
-from ._exposition import MetricsServer, render_metrics
+from ._exposition import MetricsServer, QuietHandler, render_metrics, serve_http
 
 __all__ = ["JudgeEndpoint"]
 
@@ -100,9 +98,7 @@ class JudgeEndpoint:
     def _start(self, port: int, addr: str) -> MetricsServer:
         endpoint = self
 
-        class _Handler(BaseHTTPRequestHandler):
-            server_version = "driftscope"
-
+        class _Handler(QuietHandler):
             def _send(self, code: int, content_type: str, body: bytes, with_body: bool) -> None:
                 self.send_response(code)
                 self.send_header("Content-Type", content_type)
@@ -133,18 +129,6 @@ class JudgeEndpoint:
                     code = 412
                 self._send(code, "application/json", body, with_body)
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-                self._respond(True)
-
-            def do_HEAD(self) -> None:  # noqa: N802
-                self._respond(False)
-
-            def _not_allowed(self) -> None:
-                self.send_response(405)
-                self.send_header("Allow", "GET, HEAD")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
             # Flagger's webhooks POST a JSON payload; the gate answers them like a GET
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
@@ -152,17 +136,4 @@ class JudgeEndpoint:
                     self.rfile.read(length)
                 self._respond(True)
 
-            do_PUT = do_DELETE = do_PATCH = _not_allowed
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
-                pass
-
-        class _Server(ThreadingHTTPServer):
-            daemon_threads = True
-            address_family = socket.AF_INET6 if ":" in addr else socket.AF_INET
-
-        httpd = _Server((addr, port), _Handler)
-        thread = threading.Thread(target=httpd.serve_forever, name=f"driftscope-canary:{httpd.server_address[1]}",
-                                  daemon=True)
-        thread.start()
-        return MetricsServer(httpd, thread, "/canary")
+        return serve_http(_Handler, port, addr, "/canary", "driftscope-canary")

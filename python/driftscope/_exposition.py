@@ -217,6 +217,47 @@ class MetricsServer:
         return f"<MetricsServer {self.url}{' closed' if self._closed else ''}>"
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler for our small endpoints: GET and HEAD call ``_respond(with_body)``,
+    other methods get 405, and requests are not logged (scrapes come every few seconds)."""
+
+    server_version = "driftscope"
+
+    def _respond(self, with_body: bool) -> None:
+        raise NotImplementedError
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        self._respond(True)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._respond(False)
+
+    def _not_allowed(self) -> None:
+        self.send_response(405)
+        self.send_header("Allow", "GET, HEAD")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = _not_allowed
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
+        pass
+
+
+def serve_http(handler: type, port: int, addr: str, path: str, thread_name: str) -> MetricsServer:
+    """Serves ``handler`` on ``addr:port`` (IPv6 when the address has a colon) from a daemon
+    thread; the returned server reports ``path`` as its URL."""
+
+    class _Server(ThreadingHTTPServer):
+        daemon_threads = True
+        address_family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+    httpd = _Server((addr, port), handler)
+    thread = threading.Thread(target=httpd.serve_forever, name=f"{thread_name}:{httpd.server_address[1]}", daemon=True)
+    thread.start()
+    return MetricsServer(httpd, thread, path)
+
+
 def serve_metrics(source: Source, port: int = 0, addr: str = "127.0.0.1", path: str = "/metrics") -> MetricsServer:
     """Serves ``GET <path>`` (default ``/metrics``) on ``addr:port`` from a daemon thread.
 
@@ -236,9 +277,7 @@ def serve_metrics(source: Source, port: int = 0, addr: str = "127.0.0.1", path: 
         raise ValueError(f"serve_metrics: path must be a str starting with '/', got {path!r}")
     collect = _collector_of(source)
 
-    class _Handler(BaseHTTPRequestHandler):
-        server_version = "driftscope"
-
+    class _Handler(QuietHandler):
         def _respond(self, with_body: bool) -> None:
             if self.path.split("?", 1)[0] != path:
                 self._plain(404, f"not found: try {path}\n", with_body)
@@ -267,32 +306,7 @@ def serve_metrics(source: Source, port: int = 0, addr: str = "127.0.0.1", path: 
             if with_body:
                 self.wfile.write(data)
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            self._respond(True)
-
-        def do_HEAD(self) -> None:  # noqa: N802
-            self._respond(False)
-
-        def _not_allowed(self) -> None:
-            self.send_response(405)
-            self.send_header("Allow", "GET, HEAD")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        do_POST = do_PUT = do_DELETE = do_PATCH = _not_allowed
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet: scrapes come every few seconds
-            pass
-
-    class _Server(ThreadingHTTPServer):
-        daemon_threads = True
-        address_family = socket.AF_INET6 if ":" in addr else socket.AF_INET
-
-    httpd = _Server((addr, port), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, name=f"driftscope-metrics:{httpd.server_address[1]}",
-                              daemon=True)
-    thread.start()
-    return MetricsServer(httpd, thread, path)
+    return serve_http(_Handler, port, addr, path, "driftscope-metrics")
 
 
 class PrometheusCollector:

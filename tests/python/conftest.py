@@ -5,7 +5,10 @@ random). Choose with HYPOTHESIS_PROFILE=dev.
 """
 
 import os
+import shutil
 import warnings
+
+import pytest
 
 from hypothesis import HealthCheck, settings
 
@@ -30,3 +33,15 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=50, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def promtool():
+    """Prometheus' promtool (Debian package 'prometheus'): skipped without it, unless
+    DRIFTSCOPE_REQUIRE_PROMTOOL=1 (CI) makes its absence a failure."""
+    path = shutil.which("promtool")
+    if path is None:
+        if os.environ.get("DRIFTSCOPE_REQUIRE_PROMTOOL") == "1":
+            pytest.fail("promtool not found (install Debian's 'prometheus' package); DRIFTSCOPE_REQUIRE_PROMTOOL=1")
+        pytest.skip("promtool not installed (Debian package 'prometheus')")
+    return path

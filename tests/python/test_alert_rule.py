@@ -14,9 +14,7 @@ import copy
 import datetime
 import json
 import math
-import os
 import pickle
-import shutil
 import subprocess
 
 import numpy as np
@@ -309,16 +307,6 @@ def test_export_bad_input():
 
 
 # --- parity with Prometheus (promtool test rules) ---------------------------------------
-
-
-@pytest.fixture(scope="module")
-def promtool():
-    path = shutil.which("promtool")
-    if path is None:
-        if os.environ.get("DRIFTSCOPE_REQUIRE_PROMTOOL") == "1":
-            pytest.fail("promtool not found (install Debian's 'prometheus' package); DRIFTSCOPE_REQUIRE_PROMTOOL=1")
-        pytest.skip("promtool not installed (Debian package 'prometheus')")
-    return path
 
 
 def series_text(xs):

@@ -5,8 +5,6 @@ success / failure conditions applied to what /canary serves), Flagger's rollout 
 promtool over the series /metrics exposes)."""
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 import urllib.error
@@ -99,16 +97,6 @@ def test_gate_as_flagger_webhook():
         JudgeEndpoint(canary="")
     with JudgeEndpoint() as ep, pytest.raises(ValueError, match="JudgeResult"):
         ep.publish({"score": 100})
-
-
-@pytest.fixture(scope="module")
-def promtool():
-    path = shutil.which("promtool")
-    if path is None:
-        if os.environ.get("DRIFTSCOPE_REQUIRE_PROMTOOL") == "1":
-            pytest.fail("promtool not found (install Debian's 'prometheus' package); DRIFTSCOPE_REQUIRE_PROMTOOL=1")
-        pytest.skip("promtool not installed (Debian package 'prometheus')")
-    return path
 
 
 def test_metrics_as_flagger_queries_them(promtool, tmp_path):

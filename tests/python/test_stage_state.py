@@ -5,9 +5,7 @@ every record."""
 
 import json
 import math
-import os
 import pickle
-import shutil
 import subprocess
 
 import numpy as np
@@ -212,14 +210,9 @@ def test_pipeline_pickle_restore_and_merge():
         PipelineMonitor([_stage_nq(), Stage("source", numeric=["x"], window="10s")]).merge(b)
 
 
-def test_pipeline_rules_fire_in_prometheus_as_in_the_stage(tmp_path):
+def test_pipeline_rules_fire_in_prometheus_as_in_the_stage(tmp_path, promtool):
     """The exported rules, run by promtool on the series our exposition would show (each
     window's value from its end on), fire at the same minutes as the stage's own rules."""
-    promtool = shutil.which("promtool")
-    if promtool is None:
-        if os.environ.get("DRIFTSCOPE_REQUIRE_PROMTOOL") == "1":
-            pytest.fail("promtool not found (Debian package 'prometheus'); DRIFTSCOPE_REQUIRE_PROMTOOL=1")
-        pytest.skip("promtool not installed (Debian package 'prometheus')")
     MIN = 60 * SEC
     rule = AlertRule("x:missing_share", alarm=0.5, for_duration="2m", name="SensorMissing")
     pipe = PipelineMonitor([Stage("source", numeric=["x"], window="1m", rules=[rule])], process_metrics=False)
