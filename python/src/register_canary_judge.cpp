@@ -95,10 +95,7 @@ void register_canary_judge(py::module_& m) {
            py::arg("remove_outliers") = false, py::arg("outlier_factor") = 3.0, py::arg("allowed_increase") = 1.0,
            py::arg("allowed_decrease") = 1.0, py::arg("critical_increase") = 1.0, py::arg("critical_decrease") = 1.0)
       .def_readonly("name", &canary_metric_config::name)
-      .def_property_readonly("groups",
-                             [](const canary_metric_config& c) {
-                               return c.groups.empty() ? std::vector<std::string>{"default"} : c.groups;
-                             })
+      .def_property_readonly("groups", &canary_metric_config::effective_groups)
       .def_property_readonly("direction", [](const canary_metric_config& c) { return to_string(c.direction); })
       .def_property_readonly("nan_strategy", [](const canary_metric_config& c) { return to_string(c.nans); })
       .def_property_readonly("criticality", [](const canary_metric_config& c) { return to_string(c.criticality); })

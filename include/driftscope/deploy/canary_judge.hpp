@@ -121,6 +121,11 @@ struct canary_metric_config {
   double critical_increase = 1.0;  ///< critical High fails the canary when ratio >= this
   double critical_decrease = 1.0;  ///< critical Low fails the canary when ratio <= this
 
+  /// @brief The groups the metric is scored in: `groups`, or {"default"} when empty.
+  std::vector<std::string> effective_groups() const {
+    return groups.empty() ? std::vector<std::string>{"default"} : groups;
+  }
+
   /// @throws std::invalid_argument naming the metric and the field.
   void validate() const {
     if (name.empty()) detail::throw_invalid_argument("canary metric: name must not be empty");
@@ -239,7 +244,7 @@ inline metric_result classify_metric(const canary_metric_config& metric, const d
   options.validate();
   metric_result r;
   r.name = metric.name;
-  r.groups = metric.groups.empty() ? std::vector<std::string>{"default"} : metric.groups;
+  r.groups = metric.effective_groups();
   r.criticality = metric.criticality;
   std::vector<double>& c = detail::thread_scratch<double, struct canary_arm>();
   std::vector<double>& b = detail::thread_scratch<double, struct baseline_arm>();
@@ -337,9 +342,10 @@ struct canary_judge_config {
       if (!(w >= 0 && std::isfinite(w)))
         detail::throw_invalid_argument("canary judge: group_weights['{}'] must be >= 0, got {}", group, w);
       bool used = false;
-      for (const canary_metric_config& m : metrics)
-        used = used || std::find(m.groups.begin(), m.groups.end(), group) != m.groups.end() ||
-               (m.groups.empty() && group == "default");
+      for (const canary_metric_config& m : metrics) {
+        const std::vector<std::string> g = m.effective_groups();
+        used = used || std::find(g.begin(), g.end(), group) != g.end();
+      }
       if (!used) detail::throw_invalid_argument("canary judge: group_weights names group '{}', which no metric has", group);
       sum += w;
     }
@@ -408,7 +414,7 @@ class canary_judge {
   // Kayenta's WeightedSumScorer and ThresholdScoreClassifier.
   void score(judge_result& out) const {
     for (const canary_metric_config& m : config_.metrics)  // every group appears, in config order
-      for (const std::string& g : m.groups.empty() ? std::vector<std::string>{"default"} : m.groups) group(out, g);
+      for (const std::string& g : m.effective_groups()) group(out, g);
     for (const metric_result& r : out.metrics) {
       if (r.criticality == metric_criticality::report_only) continue;
       for (const std::string& name : r.groups) {
