@@ -20,22 +20,15 @@ import argparse
 import json
 import math
 import platform
-import time
 from typing import Any, Callable, Dict, List
 
 import numpy as np
 from scipy.stats import norm
 
 from driftscope.stats import hodges_lehmann
+from _timing import best_seconds
 
 
-def _best(f: Callable[[], Any], repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        t = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def numpy_hodges_lehmann(x: np.ndarray, y: np.ndarray, confidence: float) -> tuple:
@@ -66,12 +59,12 @@ def run(sizes: List[int], repeats: int, peer_max: int) -> List[Dict[str, Any]]:
     for n in sizes:
         x, y = rng.normal(0.2, 1, n), rng.normal(0, 1, n)
         ours = hodges_lehmann(x, y, 0.98)
-        t_ours = _best(lambda: hodges_lehmann(x, y, 0.98), repeats)
+        t_ours = best_seconds(lambda: hodges_lehmann(x, y, 0.98), repeats)
         row: Dict[str, Any] = {"n_per_arm": n, "driftscope_ms": t_ours * 1e3}
         if n <= peer_max:
             peer = numpy_hodges_lehmann(x, y, 0.98)
             assert (ours.estimate, ours.lower, ours.upper) == peer, (n, ours, peer)
-            t_peer = _best(lambda: numpy_hodges_lehmann(x, y, 0.98), repeats)
+            t_peer = best_seconds(lambda: numpy_hodges_lehmann(x, y, 0.98), repeats)
             row.update(peer_ms=t_peer * 1e3, ratio=t_peer / t_ours, agree=True)
         rows.append(row)
     return rows

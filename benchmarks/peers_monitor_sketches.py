@@ -32,7 +32,6 @@ import argparse
 import json
 import math
 import platform
-import time
 from collections import Counter
 from importlib import metadata
 from typing import Any, Callable, Dict, List
@@ -42,15 +41,9 @@ import ddsketch
 import numpy as np
 
 from driftscope.sketch import FrequentItems, HyperLogLog, LatencySketch
+from _timing import best_seconds
 
 
-def _best(f: Callable[[], Any], repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        t = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def _ratio(peer: float, ours: float) -> float:
@@ -76,7 +69,7 @@ def hll_update_many(x: np.ndarray, lg_k: int, repeats: int) -> Dict[str, Any]:
         for v in values:
             update(v)
 
-    return _timing_row("hll_update_many", len(x), _best(ours, repeats), _best(theirs, repeats), lg_k=lg_k)
+    return _timing_row("hll_update_many", len(x), best_seconds(ours, repeats), best_seconds(theirs, repeats), lg_k=lg_k)
 
 
 def hll_update_loop(ids: List[str], lg_k: int, repeats: int) -> Dict[str, Any]:
@@ -85,8 +78,8 @@ def hll_update_loop(ids: List[str], lg_k: int, repeats: int) -> Dict[str, Any]:
         for s in ids:
             update(s)
 
-    t_o = _best(lambda: loop(HyperLogLog(lg_k)), repeats)
-    t_p = _best(lambda: loop(datasketches.hll_sketch(lg_k, datasketches.tgt_hll_type.HLL_8)), repeats)
+    t_o = best_seconds(lambda: loop(HyperLogLog(lg_k)), repeats)
+    t_p = best_seconds(lambda: loop(datasketches.hll_sketch(lg_k, datasketches.tgt_hll_type.HLL_8)), repeats)
     return _timing_row("hll_update_loop", len(ids), t_o, t_p, lg_k=lg_k)
 
 
@@ -129,7 +122,7 @@ def frequent_update_many(items: List[str], k: int, repeats: int) -> Dict[str, An
         for s in items:
             update(s)
 
-    return _timing_row("frequent_update_many", len(items), _best(ours, repeats), _best(theirs, repeats), k=k)
+    return _timing_row("frequent_update_many", len(items), best_seconds(ours, repeats), best_seconds(theirs, repeats), k=k)
 
 
 def frequent_update_loop(items: List[str], k: int, repeats: int) -> Dict[str, Any]:
@@ -138,8 +131,8 @@ def frequent_update_loop(items: List[str], k: int, repeats: int) -> Dict[str, An
         for s in items:
             update(s)
 
-    t_o = _best(lambda: loop(FrequentItems(k)), repeats)
-    t_p = _best(lambda: loop(_peer_frequent(k)), repeats)
+    t_o = best_seconds(lambda: loop(FrequentItems(k)), repeats)
+    t_p = best_seconds(lambda: loop(_peer_frequent(k)), repeats)
     return _timing_row("frequent_update_loop", len(items), t_o, t_p, k=k)
 
 
@@ -180,7 +173,7 @@ def latency_update_many(x: np.ndarray, alpha: float, repeats: int) -> Dict[str, 
         for v in values:
             add(v)
 
-    return _timing_row("latency_update_many", len(x), _best(ours, repeats), _best(theirs, repeats), alpha=alpha)
+    return _timing_row("latency_update_many", len(x), best_seconds(ours, repeats), best_seconds(theirs, repeats), alpha=alpha)
 
 
 def latency_update_loop(x: np.ndarray, alpha: float, repeats: int) -> Dict[str, Any]:
@@ -190,8 +183,8 @@ def latency_update_loop(x: np.ndarray, alpha: float, repeats: int) -> Dict[str, 
         for v in values:
             update(v)
 
-    t_o = _best(lambda: loop(LatencySketch(alpha).update), repeats)
-    t_p = _best(lambda: loop(ddsketch.DDSketch(alpha).add), repeats)
+    t_o = best_seconds(lambda: loop(LatencySketch(alpha).update), repeats)
+    t_p = best_seconds(lambda: loop(ddsketch.DDSketch(alpha).add), repeats)
     return _timing_row("latency_update_loop", len(values), t_o, t_p, alpha=alpha)
 
 

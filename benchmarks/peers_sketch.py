@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import time
 from importlib import metadata
 from typing import Any, Callable, Dict, List
 
@@ -34,15 +33,9 @@ from scipy import stats
 import datasketches
 
 from driftscope.sketch import KLLSketch, ks_test
+from _timing import best_seconds
 
 
-def _best(f: Callable[[], Any], repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        t = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def _ratio(peer: float, ours: float) -> float:
@@ -60,7 +53,7 @@ def bench_update(x: np.ndarray, k: int, repeats: int) -> Dict[str, Any]:
         s.update(x)
         return s
 
-    t_o, t_p = _best(ours, repeats), _best(theirs, repeats)
+    t_o, t_p = best_seconds(ours, repeats), best_seconds(theirs, repeats)
     n = len(x)
     return {"row": "kll_update_many", "n": n, "k": k, "ours_ns": 1e9 * t_o / n, "peer_ns": 1e9 * t_p / n,
             "ratio": _ratio(t_p, t_o), "ours_retained": ours().num_retained, "peer_retained": theirs().num_retained}
@@ -74,8 +67,8 @@ def bench_update_loop(x: np.ndarray, k: int, repeats: int) -> Dict[str, Any]:
         for v in vals:
             update(v)
 
-    t_o = _best(lambda: loop(KLLSketch(k=k)), repeats)
-    t_p = _best(lambda: loop(datasketches.kll_doubles_sketch(k)), repeats)
+    t_o = best_seconds(lambda: loop(KLLSketch(k=k)), repeats)
+    t_p = best_seconds(lambda: loop(datasketches.kll_doubles_sketch(k)), repeats)
     n = len(vals)
     return {"row": "kll_update_loop", "n": n, "k": k, "ours_ns": 1e9 * t_o / n, "peer_ns": 1e9 * t_p / n,
             "ratio": _ratio(t_p, t_o)}
@@ -121,7 +114,7 @@ def bench_merge(x: np.ndarray, k: int, repeats: int) -> Dict[str, Any]:
         for d in theirs:
             t.merge(d)
 
-    t_o, t_p = _best(merge_ours, repeats), _best(merge_theirs, repeats)
+    t_o, t_p = best_seconds(merge_ours, repeats), best_seconds(merge_theirs, repeats)
     return {"row": "kll_merge", "sketches": len(parts), "k": k, "ours_ns": 1e9 * t_o / len(parts),
             "peer_ns": 1e9 * t_p / len(parts), "ratio": _ratio(t_p, t_o)}
 

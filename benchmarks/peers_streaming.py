@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import time
 from typing import Any, Dict, List
 
 import numpy as np
@@ -31,6 +30,7 @@ import scipy
 import scipy.stats
 
 import driftscope
+from _timing import best_seconds
 
 try:  # the public home after integration
     from driftscope.window import EcdfWindow  # type: ignore[attr-defined]
@@ -38,13 +38,6 @@ except ImportError:  # pragma: no cover - before integration
     from driftscope._core import EcdfWindow
 
 
-def _best(f, repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def run_case(n_ref: int, size: int, stride: int, n: int, repeats: int, seed: int = 1) -> Dict[str, Any]:
@@ -71,8 +64,8 @@ def run_case(n_ref: int, size: int, stride: int, n: int, repeats: int, seed: int
                 stats.append(w.ks().statistic)
         res["loop"] = stats
 
-    t_ours = _best(ours, repeats)
-    t_loop = _best(ours_loop, max(1, repeats - 1))
+    t_ours = best_seconds(ours, repeats)
+    t_loop = best_seconds(ours_loop, max(1, repeats - 1))
     r = res["r"]
     ends = r.ends
 
@@ -86,8 +79,8 @@ def run_case(n_ref: int, size: int, stride: int, n: int, repeats: int, seed: int
             scipy.stats.ks_2samp(ref, cur)
             scipy.stats.wasserstein_distance(ref, cur)
 
-    t_peer = _best(peer, 1)
-    t_peer_w = _best(peer_ks_w, 1)
+    t_peer = best_seconds(peer, 1)
+    t_peer_w = best_seconds(peer_ks_w, 1)
     peer_stat = np.array([p.statistic for p in res["peer"]])
     peer_p = np.array([p.pvalue for p in res["peer"]])
     same = bool(
